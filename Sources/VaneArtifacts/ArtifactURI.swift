@@ -1,0 +1,120 @@
+import Foundation
+import VaneCore
+
+/// Translation between artifact URIs (`mlflow-artifacts:/…`) and paths in the artifact store,
+/// and the safety rules for URIs that clients send (experiment locations, model version sources).
+public enum ArtifactURI {
+    public static let proxyScheme = "mlflow-artifacts"
+
+    /// The store path behind an `mlflow-artifacts:` URI, or `nil` for any other scheme.
+    public static func storePath(of uri: String) throws(VaneError) -> ArtifactPath? {
+        guard uri.hasPrefix(proxyScheme + ":") else { return nil }
+        var rest = Substring(uri.dropFirst(proxyScheme.count + 1))
+        if rest.hasPrefix("//") {
+            // mlflow-artifacts://host:port/path: drop the authority.
+            rest = rest.dropFirst(2)
+            if let slash = rest.firstIndex(of: "/") { rest = rest[slash...] } else { rest = "" }
+        }
+        try rejectQueryAndFragment(uri)
+        return try ArtifactPath(validating: String(rest.drop(while: { $0 == "/" })))
+    }
+
+    /// Rejects `?` and `#` anywhere in a URI (MLflow advisories smuggled paths through them).
+    public static func rejectQueryAndFragment(_ uri: String) throws(VaneError) {
+        let decoded = ArtifactPath.fullyDecoded(uri)
+        if decoded.contains("?") || decoded.contains("#") {
+            throw VaneError.invalid("Invalid URI '\(uri)': query strings and fragments are not allowed in artifact locations or sources.")
+        }
+    }
+
+    /// Checks an experiment's `artifact_location` supplied by a client.
+    ///
+    /// Accepted: the proxy scheme, remote object stores (Vane never reads them), and local paths
+    /// or `file:` URIs only when they resolve inside `localRoot`.
+    public static func validateExperimentLocation(_ location: String, localRoot: String) throws(VaneError) {
+        try rejectQueryAndFragment(location)
+        if location.hasPrefix(proxyScheme + ":") { _ = try storePath(of: location); return }
+        if let local = try localPath(of: location) {
+            guard isInside(local, root: localRoot) else {
+                throw VaneError.invalid("Invalid artifact location '\(location)': local paths must be inside the server's artifact root.")
+            }
+            return
+        }
+        try requireRemoteScheme(location)
+    }
+
+    /// Checks a model version `source` supplied by a client.
+    ///
+    /// Accepted: `models:/…`, `runs:/…`, the proxy scheme, remote object stores, and local paths
+    /// or `file:` URIs inside `localRoot`. Anything with `..`, `?` or `#` is refused.
+    public static func validateModelSource(_ source: String, localRoot: String) throws(VaneError) {
+        try rejectQueryAndFragment(source)
+        let decoded = ArtifactPath.fullyDecoded(source)
+        if decoded.split(separator: "/").contains("..") {
+            throw VaneError.invalid("Invalid model version source: '\(source)'. It must not contain '..'.")
+        }
+        if source.hasPrefix("models:/") || source.hasPrefix("runs:/") { return }
+        if source.hasPrefix(proxyScheme + ":") { _ = try storePath(of: source); return }
+        if let local = try localPath(of: source) {
+            guard isInside(local, root: localRoot) else {
+                throw VaneError.invalid("Invalid model version source: '\(source)'. A local source must be inside the server's artifact root.")
+            }
+            return
+        }
+        try requireRemoteScheme(source)
+    }
+
+    static let remoteSchemes: Set<String> = ["s3", "gs", "wasbs", "abfss", "hdfs", "viewfs", "dbfs", "oss", "ftp", "sftp", "http", "https", "uc", "models", "runs"]
+
+    static func requireRemoteScheme(_ uri: String) throws(VaneError) {
+        guard let colon = uri.firstIndex(of: ":") else {
+            throw VaneError.invalid("Invalid URI '\(uri)'")
+        }
+        let scheme = uri[..<colon].lowercased()
+        guard remoteSchemes.contains(scheme) else {
+            throw VaneError.invalid("Invalid URI '\(uri)': unsupported scheme '\(scheme)'")
+        }
+    }
+
+    /// The local file system path of a `file:` URI or a plain path; `nil` for other schemes.
+    static func localPath(of uri: String) throws(VaneError) -> String? {
+        if uri.hasPrefix("file:") {
+            var rest = Substring(uri.dropFirst(5))
+            if rest.hasPrefix("//") {
+                rest = rest.dropFirst(2)
+                guard let slash = rest.firstIndex(of: "/") else { throw VaneError.invalid("Invalid file URI '\(uri)'") }
+                let host = rest[..<slash]
+                guard host.isEmpty || host == "localhost" else { throw VaneError.invalid("Invalid file URI '\(uri)': remote hosts are not allowed") }
+                rest = rest[slash...]
+            }
+            return ArtifactPath.fullyDecoded(String(rest))
+        }
+        if uri.hasPrefix("/") || uri.hasPrefix(".") || uri.hasPrefix("~") || !uri.contains(":") {
+            return ArtifactPath.fullyDecoded(uri)
+        }
+        return nil
+    }
+
+    /// Whether `path` (made absolute, `..` resolved lexically, symlinks resolved where they exist) lies inside `root`.
+    static func isInside(_ path: String, root: String) -> Bool {
+        guard path.hasPrefix("/") else { return false }
+        var parts: [Substring] = []
+        for p in path.split(separator: "/") {
+            if p == "." || p.isEmpty { continue }
+            if p == ".." { if parts.isEmpty { return false }; parts.removeLast(); continue }
+            parts.append(p)
+        }
+        var resolved = "/" + parts.joined(separator: "/")
+        // Resolve the deepest existing ancestor's symlinks.
+        var probe = resolved
+        var suffix = ""
+        while !FileManager.default.fileExists(atPath: probe), probe != "/" {
+            let idx = probe.lastIndex(of: "/")!
+            suffix = String(probe[idx...]) + suffix
+            probe = idx == probe.startIndex ? "/" : String(probe[..<idx])
+        }
+        if let real = realpath(probe, nil) { resolved = String(cString: real) + suffix; free(real) }
+        let r = root.hasSuffix("/") ? String(root.dropLast()) : root
+        return resolved == r || resolved.hasPrefix(r + "/")
+    }
+}

@@ -1,0 +1,153 @@
+import VaneCore
+import VaneRegistry
+import VaneTracking
+
+/// MLflow's JSON shapes for the domain types. Empty collections are omitted, as the reference does.
+extension JSONWriter {
+    mutating func tags(_ key: String, _ tags: [Tag]) {
+        guard !tags.isEmpty else { return }
+        beginArray(key)
+        for t in tags {
+            beginObject()
+            field("key", t.key)
+            field("value", t.value)
+            endObject()
+        }
+        endArray()
+    }
+
+    mutating func experiment(_ e: Experiment) {
+        field("experiment_id", String(e.id))
+        field("name", e.name)
+        field("artifact_location", e.artifactLocation)
+        field("lifecycle_stage", e.lifecycleStage.rawValue)
+        field("last_update_time", e.lastUpdateTime)
+        field("creation_time", e.creationTime)
+        tags("tags", e.tags)
+    }
+
+    mutating func metric(_ m: Metric) {
+        field("key", m.key)
+        field("value", m.value)
+        field("timestamp", m.timestamp)
+        field("step", m.step)
+        field("run_id", m.runID)
+        field("model_id", m.modelID)
+    }
+
+    mutating func runInfo(_ i: RunInfo) {
+        field("run_id", i.runID)
+        field("run_uuid", i.runID)
+        field("run_name", i.runName)
+        field("experiment_id", String(i.experimentID))
+        field("user_id", i.userID)
+        field("status", i.status.rawValue)
+        field("start_time", i.startTime)
+        field("end_time", i.endTime)
+        field("artifact_uri", i.artifactURI)
+        field("lifecycle_stage", i.lifecycleStage.rawValue)
+    }
+
+    mutating func run(_ r: Run) {
+        beginObject("info"); runInfo(r.info); endObject()
+        beginObject("data")
+        if !r.metrics.isEmpty {
+            beginArray("metrics")
+            for m in r.metrics { beginObject(); metric(m); endObject() }
+            endArray()
+        }
+        tags("params", r.params)
+        tags("tags", r.tags)
+        endObject()
+        beginObject("inputs")
+        if !r.inputs.isEmpty {
+            beginArray("dataset_inputs")
+            for input in r.inputs {
+                beginObject()
+                tags("tags", input.tags)
+                beginObject("dataset")
+                field("name", input.dataset.name)
+                field("digest", input.dataset.digest)
+                field("source_type", input.dataset.sourceType)
+                field("source", input.dataset.source)
+                field("schema", input.dataset.schema)
+                field("profile", input.dataset.profile)
+                endObject()
+                endObject()
+            }
+            endArray()
+        }
+        endObject()
+        beginObject("outputs")
+        if !r.outputs.isEmpty {
+            beginArray("model_outputs")
+            for o in r.outputs {
+                beginObject(); field("model_id", o.modelID); field("step", o.step); endObject()
+            }
+            endArray()
+        }
+        endObject()
+    }
+
+    mutating func modelVersion(_ v: ModelVersion) {
+        field("name", v.name)
+        field("version", String(v.version))
+        field("creation_timestamp", v.creationTimestamp)
+        field("last_updated_timestamp", v.lastUpdatedTimestamp)
+        field("description", v.description)
+        field("user_id", v.userID)
+        field("current_stage", v.currentStage.rawValue)
+        field("source", v.source)
+        field("run_id", v.runID)
+        field("run_link", v.runLink)
+        field("status", v.status)
+        field("status_message", v.statusMessage)
+        tags("tags", v.tags)
+        if !v.aliases.isEmpty {
+            beginArray("aliases")
+            for a in v.aliases { element(a) }
+            endArray()
+        }
+    }
+
+    mutating func registeredModel(_ m: RegisteredModel) {
+        field("name", m.name)
+        field("creation_timestamp", m.creationTimestamp)
+        field("last_updated_timestamp", m.lastUpdatedTimestamp)
+        field("description", m.description)
+        if !m.latestVersions.isEmpty {
+            beginArray("latest_versions")
+            for v in m.latestVersions { beginObject(); modelVersion(v); endObject() }
+            endArray()
+        }
+        tags("tags", m.tags)
+        if !m.aliases.isEmpty {
+            beginArray("aliases")
+            for a in m.aliases { beginObject(); field("alias", a.alias); field("version", String(a.version)); endObject() }
+            endArray()
+        }
+    }
+
+    mutating func loggedModel(_ m: LoggedModel) {
+        beginObject("info")
+        field("model_id", m.modelID)
+        field("experiment_id", String(m.experimentID))
+        field("name", m.name)
+        field("artifact_uri", m.artifactLocation)
+        field("creation_timestamp_ms", m.creationTimestamp)
+        field("last_updated_timestamp_ms", m.lastUpdatedTimestamp)
+        field("status", m.status.rawValue)
+        field("model_type", m.modelType)
+        field("source_run_id", m.sourceRunID)
+        tags("tags", m.tags)
+        endObject()
+        beginObject("data")
+        tags("params", m.params)
+        if !m.metrics.isEmpty {
+            beginArray("metrics")
+            for x in m.metrics { beginObject(); metric(x); endObject() }
+            endArray()
+        }
+        endObject()
+    }
+}

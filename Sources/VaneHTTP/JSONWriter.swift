@@ -1,0 +1,84 @@
+import Foundation
+
+/// A small, fast JSON writer for responses.
+///
+/// Hot paths (metric history of 100,000 points, run search pages) write bytes directly instead of
+/// building `Codable` trees. Non-finite doubles are written the way protobuf-JSON does
+/// (`"NaN"`, `"Infinity"`, `"-Infinity"`), which the MLflow client parses.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma: [Bool] = [false]
+
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    private mutating func separate() {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    /// Opens an object as a value (top level or in an array).
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    /// Opens an object under `key`.
+    public mutating func beginObject(_ key: String) { writeKey(key); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    /// Opens an array under `key`.
+    public mutating func beginArray(_ key: String) { writeKey(key); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    private mutating func writeKey(_ key: String) {
+        separate()
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    public mutating func field(_ key: String, _ value: String) { writeKey(key); writeString(value) }
+    public mutating func field(_ key: String, _ value: String?) { if let value { field(key, value) } }
+    public mutating func field(_ key: String, _ value: Int64) { writeKey(key); writeInt(value) }
+    public mutating func field(_ key: String, _ value: Int64?) { if let value { field(key, value) } }
+    public mutating func field(_ key: String, _ value: Bool) { writeKey(key); bytes.append(contentsOf: Array((value ? "true" : "false").utf8)) }
+    public mutating func field(_ key: String, _ value: Double) { writeKey(key); writeDouble(value) }
+    /// A string element of an array.
+    public mutating func element(_ value: String) { separate(); writeString(value) }
+
+    mutating func writeInt(_ v: Int64) {
+        if v == 0 { bytes.append(UInt8(ascii: "0")); return }
+        var n = v.magnitude
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            while n > 0 { buf[19 - count] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10; count += 1 }
+            if v < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: buf[(20 - count)...])
+        }
+    }
+
+    mutating func writeDouble(_ v: Double) {
+        if v.isNaN { writeString("NaN"); return }
+        if v.isInfinite { writeString(v > 0 ? "Infinity" : "-Infinity"); return }
+        if v == v.rounded(), abs(v) < 1e15 {
+            writeInt(Int64(v))
+            bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
+            return
+        }
+        bytes.append(contentsOf: Array(v.description.utf8))
+    }
+
+    mutating func writeString(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import VaneArtifacts
+import VaneCore
+import VaneRegistry
+import VaneStorage
+import VaneTracking
+
+/// The version Vane reports on `/version` and `vane version`.
+public let vaneVersion = "0.1.0"
+
+/// The stores a server runs on, opened from one data directory.
+public struct VaneStores: Sendable {
+    public let database: VaneDatabase
+    public let tracking: any TrackingStore
+    public let registry: any RegistryStore
+    public let artifacts: LocalArtifactStore
+
+    /// Every migration of every domain, in order.
+    public static var migrations: SchemaMigrations {
+        var m = SchemaMigrations()
+        TrackingSchema.register(in: &m)
+        RegistrySchema.register(in: &m)
+        return m
+    }
+
+    /// Opens (creating if needed) the database and artifact root of `dataDirectory`, and migrates the schema.
+    public static func open(dataDirectory: String) throws -> VaneStores {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let config = VaneServerConfiguration(dataDirectory: dataDirectory)
+        let database = try VaneDatabase.open(path: config.databasePath)
+        try database.migrate(migrations)
+        return try VaneStores(database: database, artifacts: LocalArtifactStore(root: config.artifactRoot))
+    }
+
+    /// Stores over an already-migrated database (tests use an in-memory one).
+    public init(database: VaneDatabase, artifacts: LocalArtifactStore, clock: any VaneClock = SystemClock()) throws {
+        self.database = database
+        self.tracking = try SQLiteTrackingStore(database: database, clock: clock)
+        self.registry = SQLiteRegistryStore(database: database, clock: clock)
+        self.artifacts = artifacts
+    }
+}
+
+/// Builds the Hummingbird application of `vane server`.
+public enum VaneApplication {
+    /// The router with every surface: MLflow (both prefixes), artifacts, health, version, metrics.
+    public static func makeRouter(stores: VaneStores) -> Router<VaneRequestContext> {
+        let router = Router(context: VaneRequestContext.self)
+        router.add(middleware: VaneMetricsMiddleware())
+        router.add(middleware: MLflowErrorMiddleware())
+
+        router.get("health") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK")))
+        }
+        router.get("version") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: vaneVersion)))
+        }
+        router.get("metrics") { _, _ in
+            var buffer: [UInt8] = []
+            VaneMetrics.registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+
+        let clock = SystemClock()
+        let mlflow = MLflowRoutes<VaneRequestContext>(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts, clock: clock)
+        let artifactRoutes = MLflowArtifactRoutes<VaneRequestContext>(tracking: stores.tracking, artifacts: stores.artifacts)
+        for prefix in ["api", "ajax-api"] {
+            let api = router.group(RouterPath("\(prefix)/2.0/mlflow"))
+            mlflow.addRoutes(to: api)
+            artifactRoutes.addRunArtifactRoutes(to: api)
+            artifactRoutes.addProxyRoutes(to: router.group(RouterPath("\(prefix)/2.0/mlflow-artifacts")))
+            router.get(RouterPath("\(prefix)/3.0/mlflow/server-info")) { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
+        }
+        return router
+    }
+
+    /// The application listening on `configuration`'s address.
+    public static func make(configuration: VaneServerConfiguration, stores: VaneStores, logger: Logger) -> some ApplicationProtocol {
+        _ = VaneMetrics.registry
+        let router = makeRouter(stores: stores)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vane/\(vaneVersion)"),
+            logger: logger)
+    }
+}

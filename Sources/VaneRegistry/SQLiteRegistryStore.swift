@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import VaneCore
+import VaneStorage
+import VaneTracking
+
+/// The model registry on the embedded SQLite database; one transaction per write method.
+public struct SQLiteRegistryStore: RegistryStore {
+    let db: any DatabaseWriter
+    let clock: any VaneClock
+
+    public init(database: VaneDatabase, clock: any VaneClock = SystemClock()) {
+        self.db = database.writer
+        self.clock = clock
+    }
+
+    func write<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await db.write(body) } catch { throw VaneError.from(database: error, context: context) }
+    }
+
+    func read<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await db.read(body) } catch { throw VaneError.from(database: error, context: context) }
+    }
+
+    static func validateName(_ name: String) throws(VaneError) {
+        if name.isEmpty { throw VaneError.invalid("Missing value for required parameter 'name'.") }
+    }
+
+    // MARK: Registered models
+
+    public func createRegisteredModel(name: String, description: String?, tags: [Tag]) async throws -> RegisteredModel {
+        try Self.validateName(name)
+        for t in tags { try TrackingValidation.validateKey(t.key, kind: "key") }
+        let now = clock.nowMillis()
+        return try await write("create registered model") { db in
+            if try Self.modelExists(db, name) {
+                throw VaneError.exists("Registered Model (name=\(name)) already exists.")
+            }
+            try db.execute(sql: "INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)",
+                           arguments: [name, now, now, description])
+            for t in tags {
+                try db.execute(sql: "INSERT OR REPLACE INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)", arguments: [name, t.key, t.value])
+            }
+            return try Self.loadModel(db, name)
+        }
+    }
+
+    static func modelExists(_ db: Database, _ name: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM registered_models WHERE name = ?", arguments: [name]) != nil
+    }
+
+    static func requireModel(_ db: Database, _ name: String) throws {
+        guard try modelExists(db, name) else { throw VaneError.notFound("Registered Model with name=\(name) not found") }
+    }
+
+    public func registeredModel(name: String) async throws -> RegisteredModel {
+        try Self.validateName(name)
+        return try await read("get registered model") { db in try Self.loadModel(db, name) }
+    }
+
+    public func renameRegisteredModel(name: String, newName: String) async throws -> RegisteredModel {
+        try Self.validateName(name)
+        guard !newName.isEmpty else { throw VaneError.invalid("Missing value for required parameter 'new_name'.") }
+        let now = clock.nowMillis()
+        return try await write("rename registered model") { db in
+            try Self.requireModel(db, name)
+            if name != newName, try Self.modelExists(db, newName) {
+                throw VaneError.exists("Registered Model (name=\(newName)) already exists.")
+            }
+            try db.execute(sql: "UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?", arguments: [newName, now, name])
+            return try Self.loadModel(db, newName)
+        }
+    }
+
+    public func updateRegisteredModel(name: String, description: String?) async throws -> RegisteredModel {
+        try Self.validateName(name)
+        let now = clock.nowMillis()
+        return try await write("update registered model") { db in
+            try Self.requireModel(db, name)
+            try db.execute(sql: "UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?", arguments: [description, now, name])
+            return try Self.loadModel(db, name)
+        }
+    }
+
+    public func deleteRegisteredModel(name: String) async throws {
+        try Self.validateName(name)
+        try await write("delete registered model") { db in
+            try Self.requireModel(db, name)
+            try db.execute(sql: "DELETE FROM registered_models WHERE name = ?", arguments: [name])
+        }
+    }
+
+    public func setRegisteredModelTag(name: String, tag: Tag) async throws {
+        try Self.validateName(name)
+        try TrackingValidation.validateKey(tag.key, kind: "key")
+        try TrackingValidation.validateLength(tag.value, limit: TrackingValidation.maxTagValueLength, what: "value")
+        let now = clock.nowMillis()
+        try await write("set registered model tag") { db in
+            try Self.requireModel(db, name)
+            try db.execute(sql: "INSERT OR REPLACE INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)", arguments: [name, tag.key, tag.value])
+            try db.execute(sql: "UPDATE registered_models SET last_updated_time = ? WHERE name = ?", arguments: [now, name])
+        }
+    }
+
+    public func deleteRegisteredModelTag(name: String, key: String) async throws {
+        try Self.validateName(name)
+        try await write("delete registered model tag") { db in
+            try Self.requireModel(db, name)
+            try db.execute(sql: "DELETE FROM registered_model_tags WHERE name = ? AND key = ?", arguments: [name, key])
+        }
+    }
+
+    public func setAlias(name: String, alias: String, version: Int64) async throws {
+        try Self.validateName(name)
+        try Self.validateAlias(alias)
+        let now = clock.nowMillis()
+        try await write("set alias") { db in
+            _ = try Self.loadVersion(db, name, version)
+            try db.execute(sql: "INSERT OR REPLACE INTO registered_model_aliases (name, alias, version) VALUES (?, ?, ?)", arguments: [name, alias, version])
+            try db.execute(sql: "UPDATE registered_models SET last_updated_time = ? WHERE name = ?", arguments: [now, name])
+        }
+    }
+
+    static func validateAlias(_ alias: String) throws(VaneError) {
+        if alias.isEmpty { throw VaneError.invalid("Missing value for required parameter 'alias'.") }
+        let lower = alias.lowercased()
+        if lower == "latest" || (lower.hasPrefix("v") && lower.count > 1 && lower.dropFirst().allSatisfy(\.isNumber)) {
+            throw VaneError.invalid("'\(alias)' alias name (case insensitive) is reserved.")
+        }
+        if alias.count > 255 { throw VaneError.invalid("Alias '\(alias)' exceeds the maximum length of 255 characters") }
+        try TrackingValidation.validateKey(alias, kind: "alias")
+    }
+
+    public func deleteAlias(name: String, alias: String) async throws {
+        try Self.validateName(name)
+        try await write("delete alias") { db in
+            try Self.requireModel(db, name)
+            try db.execute(sql: "DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?", arguments: [name, alias])
+        }
+    }
+
+    public func modelVersion(name: String, alias: String) async throws -> ModelVersion {
+        try Self.validateName(name)
+        return try await read("get model version by alias") { db in
+            try Self.requireModel(db, name)
+            guard let version = try Int64.fetchOne(db, sql: "SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?", arguments: [name, alias]) else {
+                throw VaneError.invalid("Registered model alias \(alias) not found.")
+            }
+            return try Self.loadVersion(db, name, version)
+        }
+    }
+
+    // MARK: Loading
+
+    static func loadModel(_ db: Database, _ name: String) throws -> RegisteredModel {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM registered_models WHERE name = ?", arguments: [name]) else {
+            throw VaneError.notFound("Registered Model with name=\(name) not found")
+        }
+        let tags = try Row.fetchAll(db, sql: "SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key", arguments: [name])
+            .map { Tag(key: $0["key"], value: $0["value"] ?? "") }
+        let aliases = try Row.fetchAll(db, sql: "SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias", arguments: [name])
+            .map { ModelAlias(alias: $0["alias"], version: $0["version"]) }
+        let latest = try Int64.fetchAll(db, sql: """
+            SELECT MAX(version) FROM model_versions WHERE name = ? AND deleted = 0 GROUP BY current_stage ORDER BY MAX(version)
+            """, arguments: [name])
+        return RegisteredModel(
+            name: name, creationTimestamp: row["creation_time"], lastUpdatedTimestamp: row["last_updated_time"],
+            description: row["description"], tags: tags, aliases: aliases,
+            latestVersions: try latest.map { try loadVersion(db, name, $0) })
+    }
+
+    static func loadVersion(_ db: Database, _ name: String, _ version: Int64) throws -> ModelVersion {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ? AND deleted = 0", arguments: [name, version]) else {
+            throw VaneError.notFound("Model Version (name=\(name), version=\(version)) not found")
+        }
+        return try Self.version(from: row, db)
+    }
+
+    static func version(from row: Row, _ db: Database) throws -> ModelVersion {
+        let name: String = row["name"], version: Int64 = row["version"]
+        let tags = try Row.fetchAll(db, sql: "SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key", arguments: [name, version])
+            .map { Tag(key: $0["key"], value: $0["value"] ?? "") }
+        let aliases = try String.fetchAll(db, sql: "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias", arguments: [name, version])
+        return ModelVersion(
+            name: name, version: version, creationTimestamp: row["creation_time"], lastUpdatedTimestamp: row["last_updated_time"],
+            description: row["description"], userID: row["user_id"], currentStage: ModelStage(rawValue: row["current_stage"]) ?? .none,
+            source: row["source"], runID: row["run_id"], runLink: row["run_link"], status: row["status"],
+            statusMessage: row["status_message"], modelID: row["model_id"], tags: tags, aliases: aliases)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import VaneCore
+
+/// The embedded SQLite database shared by every domain store.
+///
+/// One `DatabasePool` in WAL mode with `synchronous=FULL`, so that every committed
+/// transaction survives a crash of the process (`kill -9`) and of the machine.
+/// Domain modules register their own migrations through ``SchemaMigrations``.
+public struct VaneDatabase: Sendable {
+    /// The writer every store uses: a pool for files, a queue for in-memory tests.
+    public let writer: any DatabaseWriter
+
+    public init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// Opens (and creates if needed) the database file at `path` in WAL mode.
+    public static func open(path: String) throws -> VaneDatabase {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        return VaneDatabase(writer: pool)
+    }
+
+    /// An in-memory database for tests; same configuration, nothing on disk.
+    public static func inMemory() throws -> VaneDatabase {
+        VaneDatabase(writer: try DatabaseQueue(configuration: configuration()))
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.maximumReaderCount = 8
+        config.prepareDatabase { db in
+            // WAL is set by DatabasePool itself; FULL makes each commit durable on power loss too.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        return config
+    }
+
+    /// Applies every registered migration that has not run yet.
+    public func migrate(_ migrations: SchemaMigrations) throws {
+        try migrations.migrator.migrate(writer)
+    }
+
+    /// The identifiers of the migrations already applied, in order.
+    public func appliedMigrations(_ migrations: SchemaMigrations) throws -> [String] {
+        try writer.read { db in try migrations.migrator.appliedMigrations(db) }
+    }
+}
+
+/// The numbered migrations of every domain, in the order they must run.
+///
+/// Each domain module contributes its migrations under stable names (`0001_tracking`…);
+/// a migration that has shipped is never edited, a change is a new migration.
+public struct SchemaMigrations: Sendable {
+    public private(set) var migrator = DatabaseMigrator()
+    public private(set) var identifiers: [String] = []
+
+    public init() {}
+
+    /// Registers one migration. The identifier must be unique and never change once shipped.
+    public mutating func register(_ identifier: String, _ body: @escaping @Sendable (Database) throws -> Void) {
+        identifiers.append(identifier)
+        migrator.registerMigration(identifier, migrate: body)
+    }
+}
+
+extension VaneError {
+    /// Maps a database error to a Vane error: constraint violations are the caller's fault.
+    public static func from(database error: any Error, context: String) -> VaneError {
+        if let e = error as? VaneError { return e }
+        if let db = error as? DatabaseError, db.resultCode == .SQLITE_CONSTRAINT {
+            return VaneError(.alreadyExists, "\(context): \(db.message ?? "constraint violated")")
+        }
+        return VaneError(.internalError, "\(context): \(error)")
+    }
+}
+
+extension VaneDatabase {
+    /// Closes the database: checkpoints the WAL and releases the file. Call once, at shutdown.
+    public func close() throws {
+        if let pool = writer as? DatabasePool { try pool.close() }
+        if let queue = writer as? DatabaseQueue { try queue.close() }
+    }
+}

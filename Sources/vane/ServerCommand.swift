@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import VaneHTTP
+
+/// `vane server`: the tracking server, registry and artifact proxy.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the Vane server (MLflow-compatible tracking, registry and artifacts).",
+        discussion: """
+            Listens on 127.0.0.1:5000 by default, MLflow's port, and keeps its data in ./vane-data:
+            vane.db (SQLite in WAL mode) and artifacts/. Both are created on first start and the
+            schema is migrated automatically.
+
+            Point the mlflow client at it with MLFLOW_TRACKING_URI=http://127.0.0.1:5000.
+
+            Logs go to standard error. SIGINT or SIGTERM stops the server gracefully: requests in
+            flight finish, then the database is closed.
+
+            Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR (flags take precedence), VANE_LOG_LEVEL.
+            """)
+
+    @Option(help: ArgumentHelp("Address to listen on (env VANE_HOST).", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Port to listen on (env VANE_PORT).", valueName: "port"))
+    var port: Int?
+
+    @OptionGroup var data: DataDirectoryOption
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let host = self.host ?? env["VANE_HOST"] ?? "127.0.0.1"
+        let portText = self.port.map(String.init) ?? env["VANE_PORT"] ?? "5000"
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw ValidationError("Invalid port '\(portText)'")
+        }
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "vane")
+        logger.logLevel = env["VANE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+        let configuration = VaneServerConfiguration(host: host, port: port, dataDirectory: data.resolved)
+        let stores: VaneStores
+        do {
+            stores = try VaneStores.open(dataDirectory: configuration.dataDirectory)
+        } catch {
+            FileHandle.standardError.write(Data("vane server: cannot open data directory '\(configuration.dataDirectory)': \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        logger.info("starting", metadata: [
+            "host": "\(host)", "port": "\(port)", "data_dir": "\(configuration.dataDirectory)", "version": "\(vaneVersion)",
+        ])
+        let app = VaneApplication.make(configuration: configuration, stores: stores, logger: logger)
+        try await app.runService()
+        try stores.database.close()
+        logger.info("stopped")
+    }
+}
