@@ -43,23 +43,41 @@ public enum ArtifactURI {
         try requireRemoteScheme(location)
     }
 
-    /// Checks a model version `source` supplied by a client.
+    /// Checks a model version `source` supplied by a client, as the MLflow server does.
     ///
-    /// Accepted: `models:/…`, `runs:/…`, the proxy scheme, remote object stores, and local paths
-    /// or `file:` URIs inside `localRoot`. Anything with `..`, `?` or `#` is refused.
-    public static func validateModelSource(_ source: String, localRoot: String) throws(VaneError) {
+    /// - `models:/…` is accepted; `runs:/<id>/…` must name `runID` when one is given.
+    /// - An `mlflow-artifacts:` source or a local path must lie inside the artifact tree of the
+    ///   run or logged model the request names (`ownerArtifactURIs`); without one it is refused.
+    /// - Remote object stores are accepted as opaque strings (Vane never reads them).
+    /// - Anything with `..`, `?` or `#` is refused.
+    public static func validateModelSource(_ source: String, runID: String?, ownerArtifactURIs: [String], localRoot: String) throws(VaneError) {
         try rejectQueryAndFragment(source)
         let decoded = ArtifactPath.fullyDecoded(source)
         if decoded.split(separator: "/").contains("..") {
             throw VaneError.invalid("Invalid model version source: '\(source)'. It must not contain '..'.")
         }
-        if source.hasPrefix("models:/") || source.hasPrefix("runs:/") { return }
-        if source.hasPrefix(proxyScheme + ":") { _ = try storePath(of: source); return }
-        if let local = try localPath(of: source) {
-            guard isInside(local, root: localRoot) else {
-                throw VaneError.invalid("Invalid model version source: '\(source)'. A local source must be inside the server's artifact root.")
+        if source.hasPrefix("models:/") { return }
+        if source.hasPrefix("runs:/") {
+            let id = source.dropFirst("runs:/".count).split(separator: "/").first.map(String.init) ?? ""
+            if let runID, !runID.isEmpty, id != runID {
+                throw VaneError.invalid("Invalid model version source: '\(source)'. The run_id request parameter must identify the resource that contains the source.")
             }
             return
+        }
+        let containedMessage = "Invalid model version source: '\(source)'. The run_id request parameter must identify the resource that contains the source."
+        if source.hasPrefix(proxyScheme + ":") {
+            guard let path = try storePath(of: source) else { throw VaneError.invalid(containedMessage) }
+            for owner in ownerArtifactURIs {
+                if let base = try? storePath(of: owner), path.components.starts(with: base.components) { return }
+            }
+            throw VaneError.invalid(containedMessage)
+        }
+        if let local = try localPath(of: source) {
+            for owner in ownerArtifactURIs {
+                guard let ownerLocal = try? localPath(of: owner), isInside(ownerLocal, root: localRoot) else { continue }
+                if isInside(local, root: ownerLocal) { return }
+            }
+            throw VaneError.invalid("Invalid model version source: '\(source)'. To use a local path as a model version source, the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id.")
         }
         try requireRemoteScheme(source)
     }

@@ -100,12 +100,23 @@ extension MLflowRoutes {
 
         on(group, .post, "model-versions/create") { input, _, _ in
             let source = try input.requiredString("source")
-            try ArtifactURI.validateModelSource(source, localRoot: root)
-            let runID = try input.string("run_id").flatMap { $0.isEmpty ? nil : $0 }
-            if let runID { _ = try await tracking.run(id: runID) }
+            var runID = try input.string("run_id").flatMap { $0.isEmpty ? nil : $0 }
+            var modelID = try input.string("model_id").flatMap { $0.isEmpty ? nil : $0 }
+            if modelID == nil, source.hasPrefix("models:/") {
+                let rest = source.dropFirst("models:/".count)
+                if rest.hasPrefix("m-"), !rest.contains("/") { modelID = String(rest) }
+            }
+            var owners: [String] = []
+            if let runID { owners.append(try await tracking.run(id: runID).info.artifactURI) }
+            if let modelID, let m = try? await tracking.loggedModel(id: modelID) {
+                owners.append(m.artifactLocation)
+                // The reference links a version of a logged model to the run that produced it.
+                if runID == nil { runID = m.sourceRunID }
+            }
+            try ArtifactURI.validateModelSource(source, runID: runID, ownerArtifactURIs: owners, localRoot: root)
             let v = try await registry.createModelVersion(
                 name: try input.requiredString("name"), source: source, runID: runID, runLink: try input.string("run_link"),
-                description: try input.string("description"), tags: try input.tags(), modelID: try input.string("model_id"))
+                description: try input.string("description"), tags: try input.tags(), modelID: modelID)
             return versionResponse(v)
         }
         on(group, .get, "model-versions/get") { input, _, _ in

@@ -15,11 +15,11 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     func write<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await db.write(body) } catch { throw VaneError.from(database: error, context: context) }
+        do { return try await DatabaseTiming.measure(context) { try await db.write(body) } } catch { throw VaneError.from(database: error, context: context) }
     }
 
     func read<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await db.read(body) } catch { throw VaneError.from(database: error, context: context) }
+        do { return try await DatabaseTiming.measure(context) { try await db.read(body) } } catch { throw VaneError.from(database: error, context: context) }
     }
 
     static func validateName(_ name: String) throws(VaneError) {

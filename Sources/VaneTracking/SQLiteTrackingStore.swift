@@ -30,11 +30,11 @@ public struct SQLiteTrackingStore: TrackingStore {
     }
 
     func write<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await db.write(body) } catch { throw VaneError.from(database: error, context: context) }
+        do { return try await DatabaseTiming.measure(context) { try await db.write(body) } } catch { throw VaneError.from(database: error, context: context) }
     }
 
     func read<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await db.read(body) } catch { throw VaneError.from(database: error, context: context) }
+        do { return try await DatabaseTiming.measure(context) { try await db.read(body) } } catch { throw VaneError.from(database: error, context: context) }
     }
 
     // MARK: Experiments
