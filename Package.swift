@@ -46,7 +46,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneCoreTests", dependencies: ["VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneTrackingTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking"], swiftSettings: swiftSettings),
-        .testTarget(name: "VaneRegistryTests", dependencies: ["VaneCore", "VaneStorage", "VaneRegistry"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneRegistryTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneArtifactsTests", dependencies: ["VaneCore", "VaneArtifacts"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneHTTPTests", dependencies: [
             "VaneHTTP", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",

@@ -25,11 +25,52 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
         var level = raw
         for _ in 0..<8 {
             try Self.check(level, raw: raw)
-            guard level.contains("%"), let next = level.removingPercentEncoding, next != level else { break }
+            let next = Self.percentDecoded(level)
+            if next == level { break }
             level = next
         }
-        self.components = raw.split(separator: "/", omittingEmptySubsequences: true)
-            .filter { $0 != "." }.map(String.init)
+        let parts = Self.splitPath(raw).filter { $0 != "." }
+        if parts.contains(where: { $0.hasPrefix(Self.reservedPrefix) }) { throw Self.unsafe(raw) }
+        if let long = parts.first(where: { $0.utf8.count > 255 }) {
+            throw VaneError.invalid("Invalid path: the name '\(long.prefix(40))…' is longer than 255 bytes.")
+        }
+        self.components = parts
+    }
+
+    /// Names starting with this are Vane's own temporary files; clients may not use them.
+    public static let reservedPrefix = ".vane-upload-"
+
+    /// Splits on the `/` scalar. (Splitting on Characters would merge `/` with a following
+    /// combining mark and hide a `..` component.)
+    public static func splitPath(_ s: String) -> [String] {
+        s.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true).map { String(String.UnicodeScalarView($0)) }
+    }
+
+    /// Percent-decodes like Python's `unquote`: valid `%XX` escapes are decoded, anything else is kept.
+    public static func percentDecoded(_ s: String) -> String {
+        guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
+        let bytes = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 48...57: return b - 48
+            case 65...70: return b - 55
+            case 97...102: return b - 87
+            default: return nil
+            }
+        }
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func check(_ candidate: String, raw: String) throws(VaneError) {
@@ -37,7 +78,7 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
         if candidate.hasPrefix("/") || candidate.hasPrefix("~") { throw unsafe(raw) }
         if candidate.count >= 2, candidate.dropFirst().first == ":", candidate.first!.isLetter { throw unsafe(raw) }
         if candidate.contains("://") { throw unsafe(raw) }
-        for piece in candidate.split(separator: "/", omittingEmptySubsequences: true) where piece == ".." {
+        for piece in splitPath(candidate) where piece == ".." {
             throw unsafe(raw)
         }
     }
@@ -46,7 +87,8 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
     static func fullyDecoded(_ s: String) -> String {
         var current = s
         for _ in 0..<8 {
-            guard current.contains("%"), let next = current.removingPercentEncoding, next != current else { break }
+            let next = percentDecoded(current)
+            if next == current { break }
             current = next
         }
         return current

@@ -33,6 +33,9 @@ public enum ArtifactURI {
     /// or `file:` URIs only when they resolve inside `localRoot`.
     public static func validateExperimentLocation(_ location: String, localRoot: String) throws(VaneError) {
         try rejectQueryAndFragment(location)
+        if ArtifactPath.splitPath(ArtifactPath.fullyDecoded(location)).contains("..") {
+            throw VaneError.invalid("Invalid artifact location '\(location)': it must not contain '..'.")
+        }
         if location.hasPrefix(proxyScheme + ":") { _ = try storePath(of: location); return }
         if let local = try localPath(of: location) {
             guard isInside(local, root: localRoot) else {
@@ -53,7 +56,7 @@ public enum ArtifactURI {
     public static func validateModelSource(_ source: String, runID: String?, ownerArtifactURIs: [String], localRoot: String) throws(VaneError) {
         try rejectQueryAndFragment(source)
         let decoded = ArtifactPath.fullyDecoded(source)
-        if decoded.split(separator: "/").contains("..") {
+        if ArtifactPath.splitPath(decoded).contains("..") {
             throw VaneError.invalid("Invalid model version source: '\(source)'. It must not contain '..'.")
         }
         if source.hasPrefix("models:/") { return }
@@ -116,8 +119,8 @@ public enum ArtifactURI {
     /// Whether `path` (made absolute, `..` resolved lexically, symlinks resolved where they exist) lies inside `root`.
     static func isInside(_ path: String, root: String) -> Bool {
         guard path.hasPrefix("/") else { return false }
-        var parts: [Substring] = []
-        for p in path.split(separator: "/") {
+        var parts: [String] = []
+        for p in ArtifactPath.splitPath(path) {
             if p == "." || p.isEmpty { continue }
             if p == ".." { if parts.isEmpty { return false }; parts.removeLast(); continue }
             parts.append(p)

@@ -50,7 +50,7 @@ public struct LocalArtifactStore: ArtifactStore {
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else { return [] }
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         var out: [ArtifactFileInfo] = []
-        for name in names where !name.hasPrefix(".vane-upload-") {
+        for name in names where !name.hasPrefix(ArtifactPath.reservedPrefix) {
             var st = stat()
             guard lstat(dir + "/" + name, &st) == 0 else { continue }
             let kind = st.st_mode & S_IFMT
@@ -91,7 +91,7 @@ public struct LocalArtifactStore: ArtifactStore {
             throw VaneError.invalid("Invalid path: cannot create the directory of '\(path)'")
         }
         _ = try resolve(path) // re-check after creating directories
-        let temp = parent + "/.vane-upload-" + Identifiers.hex32()
+        let temp = parent + "/" + ArtifactPath.reservedPrefix + Identifiers.hex32()
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw VaneError(.internalError, "Cannot create a file for '\(path)'") }
         return ArtifactWriter(fd: fd, tempPath: temp, finalPath: target, directory: parent)
@@ -141,6 +141,7 @@ public final class ArtifactWriter: @unchecked Sendable {
 
     /// Appends bytes.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !finished else { throw VaneError(.internalError, "Write after the artifact was committed or aborted") }
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)

@@ -12,7 +12,9 @@ public enum PageToken {
         guard let token, !token.isEmpty else { return 0 }
         guard let data = Data(base64Encoded: token),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let offset = (obj["offset"] as? NSNumber)?.intValue, offset >= 0
+              let number = obj["offset"] as? NSNumber,
+              number.doubleValue >= 0, number.doubleValue < 1e15, number.doubleValue == number.doubleValue.rounded(),
+              case let offset = number.intValue, Double(offset) == number.doubleValue
         else { throw VaneError.invalid("Invalid page token, could not base64-decode") }
         return offset
     }

@@ -21,17 +21,18 @@ public struct GarbageCollector: Sendable {
     /// Removes runs deleted before `deletedBefore` (all if nil), then experiments.
     public func collect(deletedBefore: EpochMillis?) async throws -> Report {
         let runs = try await tracking.deletedRunIDs(olderThan: deletedBefore)
+        // Only trees Vane itself laid out are removed: `<experiment>/<run>/artifacts` for a run and
+        // `<experiment>` for an experiment. A client-chosen location is never deleted wholesale.
         for run in runs {
-            if let path = try? ArtifactURI.storePath(of: run.artifactURI), !path.components.isEmpty {
-                // The run's directory: drop the trailing "artifacts" component.
-                let dir = path.lastComponent == "artifacts" ? ArtifactPath(trustedComponents: Array(path.components.dropLast())) : path
-                try? artifacts.delete(dir)
+            if let path = try? ArtifactURI.storePath(of: run.artifactURI), path.components.count == 3,
+               path.components[1] == run.runID, path.components[2] == "artifacts" {
+                try? artifacts.delete(ArtifactPath(trustedComponents: Array(path.components.prefix(2))))
             }
         }
         try await tracking.purgeRuns(ids: runs.map(\.runID))
         let experiments = try await tracking.deletedExperimentIDs(olderThan: deletedBefore).filter { $0.experimentID != 0 }
         for e in experiments {
-            if let path = try? ArtifactURI.storePath(of: e.artifactLocation), !path.components.isEmpty {
+            if let path = try? ArtifactURI.storePath(of: e.artifactLocation), path.components == [String(e.experimentID)] {
                 try? artifacts.delete(path)
             }
         }

@@ -19,8 +19,7 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
     /// The artifact path named by a `**` route: the raw path decoded once, then validated.
     static func path(from context: Context) throws(VaneError) -> ArtifactPath {
         let raw = context.parameters.getCatchAll().joined(separator: "/")
-        guard let decoded = raw.removingPercentEncoding else { throw VaneError.invalid("Invalid path: '\(raw)'") }
-        return try ArtifactPath(validating: decoded)
+        return try ArtifactPath(validating: ArtifactPath.percentDecoded(raw))
     }
 
     func addProxyRoutes(to group: RouterGroup<Context>) {
@@ -37,7 +36,7 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
                     w.beginObject()
                     w.field("path", String(f.path.split(separator: "/").last ?? ""))
                     w.field("is_dir", f.isDirectory)
-                    w.field("file_size", f.fileSize)
+                    w.field("file_size", f.fileSize == 0 ? nil : f.fileSize)
                     w.endObject()
                 }
                 w.endArray()
@@ -118,7 +117,7 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
                         w.beginObject()
                         w.field("path", (sub.components + [String(f.path.split(separator: "/").last ?? "")]).joined(separator: "/"))
                         w.field("is_dir", f.isDirectory)
-                        w.field("file_size", f.fileSize)
+                        w.field("file_size", f.fileSize == 0 ? nil : f.fileSize)
                         w.endObject()
                     }
                     w.endArray()

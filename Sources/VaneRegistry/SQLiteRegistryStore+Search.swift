@@ -131,7 +131,15 @@ extension SQLiteRegistryStore {
         case .in, .notIn:
             guard case .list(let items) = clause.value, !items.isEmpty else { throw VaneError.invalid("Invalid IN clause for '\(clause.key.key)'") }
             let marks = Array(repeating: "?", count: items.count).joined(separator: ",")
-            let values: [any DatabaseValueConvertible] = numeric ? items.compactMap { Double($0) } : items
+            var values: [any DatabaseValueConvertible] = []
+            for item in items {
+                if numeric {
+                    guard let d = Double(item) else { throw VaneError.invalid("Expected numeric values in the IN list for '\(clause.key.key)', got '\(item)'") }
+                    values.append(d)
+                } else {
+                    values.append(item)
+                }
+            }
             return ("\(column) \(clause.comparator == .in ? "IN" : "NOT IN") (\(marks))", StatementArguments(values))
         case .isNull: return ("\(column) IS NULL", [])
         case .isNotNull: return ("\(column) IS NOT NULL", [])

@@ -30,7 +30,10 @@ public struct SQLiteRegistryStore: RegistryStore {
 
     public func createRegisteredModel(name: String, description: String?, tags: [Tag]) async throws -> RegisteredModel {
         try Self.validateName(name)
-        for t in tags { try TrackingValidation.validateKey(t.key, kind: "key") }
+        for t in tags {
+            try TrackingValidation.validateKey(t.key, kind: "key")
+            try TrackingValidation.validateLength(t.value, limit: TrackingValidation.maxTagValueLength, what: "value")
+        }
         let now = clock.nowMillis()
         return try await write("create registered model") { db in
             if try Self.modelExists(db, name) {

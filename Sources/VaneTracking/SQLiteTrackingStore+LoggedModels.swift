@@ -87,7 +87,8 @@ extension SQLiteTrackingStore {
         guard maxResults >= 1, maxResults <= TrackingValidation.maxResultsLimit else {
             throw VaneError.invalid("Invalid value \(maxResults) for parameter 'max_results' supplied.")
         }
-        let parsed = try SearchFilter.runs(filter)
+        try TrackingValidation.validateExperimentIDs(experimentIDs)
+        let parsed = try SearchFilter.loggedModels(filter)
         let offset = try PageToken.decode(pageToken)
         var conditions = ["lifecycle_stage = 'active'"]
         var args = StatementArguments()
@@ -96,26 +97,9 @@ extension SQLiteTrackingStore {
             args += StatementArguments(experimentIDs)
         }
         for clause in parsed.clauses {
-            let column: String
-            switch (clause.key.entity, clause.key.key) {
-            case (.attribute, "run_name"), (.attribute, "name"): column = "name"
-            case (.attribute, "run_id"), (.attribute, "model_id"): column = "model_id"
-            case (.attribute, "status"): column = "status"
-            case (.attribute, "source_run_id"): column = "source_run_id"
-            case (.attribute, "model_type"): column = "model_type"
-            default: throw VaneError.invalid("Invalid logged model search filter: unsupported key '\(clause.key.key)'")
-            }
-            guard case .string(let value) = clause.value else {
-                throw VaneError.invalid("Invalid logged model search filter: expected a string value for '\(clause.key.key)'")
-            }
-            switch clause.comparator {
-            case .equal: conditions.append("\(column) = ?")
-            case .notEqual: conditions.append("\(column) != ?")
-            case .like: conditions.append("\(column) LIKE ?")
-            case .ilike: conditions.append("LOWER(\(column)) LIKE LOWER(?)")
-            default: throw VaneError.invalid("Invalid comparator '\(clause.comparator.rawValue)' in logged model search filter")
-            }
-            args += [value]
+            let (sql, clauseArgs) = try Self.loggedModelCondition(clause)
+            conditions.append(sql)
+            args += clauseArgs
         }
         let sql = "SELECT model_id FROM logged_models WHERE \(conditions.joined(separator: " AND ")) ORDER BY creation_timestamp_ms DESC, model_id LIMIT ? OFFSET ?"
         args += [maxResults + 1, offset]
@@ -124,6 +108,59 @@ extension SQLiteTrackingStore {
             let ids = try String.fetchAll(db, sql: sql, arguments: finalArgs)
             let models = try Self.loadLoggedModels(db, ids: Array(ids.prefix(maxResults)))
             return Page(items: models, nextPageToken: ids.count > maxResults ? PageToken.encode(offset: offset + maxResults) : nil)
+        }
+    }
+
+    /// One logged-model filter clause as SQL over `logged_models`.
+    static func loggedModelCondition(_ clause: SearchClause) throws(VaneError) -> (String, StatementArguments) {
+        let subject: String
+        var numeric = false
+        switch clause.key.entity {
+        case .attribute:
+            switch clause.key.key {
+            case "name", "model_id", "status", "source_run_id", "model_type": subject = clause.key.key
+            case "creation_timestamp": subject = "creation_timestamp_ms"; numeric = true
+            case "last_updated_timestamp": subject = "last_updated_timestamp_ms"; numeric = true
+            default: throw VaneError.invalid("Invalid attribute key '\(clause.key.key)' specified.")
+            }
+        case .param: subject = "(SELECT value FROM logged_model_params p WHERE p.model_id = logged_models.model_id AND p.key = ?)"
+        case .tag: subject = "(SELECT value FROM logged_model_tags t WHERE t.model_id = logged_models.model_id AND t.key = ?)"
+        case .metric:
+            subject = "(SELECT value FROM metrics m WHERE m.model_id = logged_models.model_id AND m.key = ? ORDER BY m.step DESC, m.timestamp DESC LIMIT 1)"
+            numeric = true
+        default: throw VaneError.invalid("Invalid logged model search key '\(clause.key.key)'")
+        }
+        var args = StatementArguments()
+        if clause.key.entity != .attribute { args += [clause.key.key] }
+        let value: any DatabaseValueConvertible
+        switch clause.value {
+        case .number(let d): value = d
+        case .string(let s):
+            if numeric {
+                guard let d = Double(s) else { throw VaneError.invalid("Expected a numeric value for '\(clause.key.key)'") }
+                value = d
+            } else { value = s }
+        case .list(let items):
+            guard clause.comparator == .in || clause.comparator == .notIn else { throw VaneError.invalid("Invalid list value for '\(clause.key.key)'") }
+            let marks = Array(repeating: "?", count: items.count).joined(separator: ",")
+            return ("\(subject) \(clause.comparator == .in ? "IN" : "NOT IN") (\(marks))", args + StatementArguments(items))
+        case .none:
+            switch clause.comparator {
+            case .isNull: return ("\(subject) IS NULL", args)
+            case .isNotNull: return ("\(subject) IS NOT NULL", args)
+            default: throw VaneError.invalid("Missing value for '\(clause.key.key)'")
+            }
+        }
+        switch clause.comparator {
+        case .equal: return ("\(subject) = ?", args + [value])
+        case .notEqual: return ("\(subject) != ?", args + [value])
+        case .less: return ("\(subject) < ?", args + [value])
+        case .lessOrEqual: return ("\(subject) <= ?", args + [value])
+        case .greater: return ("\(subject) > ?", args + [value])
+        case .greaterOrEqual: return ("\(subject) >= ?", args + [value])
+        case .like: return ("\(subject) LIKE ?", args + [value])
+        case .ilike: return ("LOWER(\(subject)) LIKE LOWER(?)", args + [value])
+        default: throw VaneError.invalid("Invalid comparator '\(clause.comparator.rawValue)' for '\(clause.key.key)'")
         }
     }
 

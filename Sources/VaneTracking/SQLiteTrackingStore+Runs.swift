@@ -13,11 +13,8 @@ extension SQLiteTrackingStore {
         var name = runName ?? ""
         if name.isEmpty { name = tags.last(where: { $0.key == "mlflow.runName" })?.value ?? "" }
         if name.isEmpty { name = RunNames.random() }
-        var allTags = tags.filter { $0.key != "mlflow.runName" }
-        allTags.append(Tag(key: "mlflow.runName", value: name))
-        if !userID.isEmpty, !allTags.contains(where: { $0.key == "mlflow.user" }) {
-            allTags.append(Tag(key: "mlflow.user", value: userID))
-        }
+        let allTags0 = tags.filter { $0.key != "mlflow.runName" }
+        let allTags = allTags0 + [Tag(key: "mlflow.runName", value: name)]
         let finalName = name
         let finalTags = allTags
         return try await write("create run") { db in
@@ -308,6 +305,7 @@ extension SQLiteTrackingStore {
         guard maxResults >= 1, maxResults <= TrackingValidation.maxResultsLimit else {
             throw VaneError.invalid("Invalid value \(maxResults) for parameter 'max_results' supplied. It must be at most \(TrackingValidation.maxResultsLimit), but got value \(maxResults)")
         }
+        try TrackingValidation.validateExperimentIDs(experimentIDs)
         let parsed = try SearchFilter.runs(filter)
         let order = try SearchOrderBy.runs(orderBy)
         let offset = try PageToken.decode(pageToken)

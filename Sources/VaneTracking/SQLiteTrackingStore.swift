@@ -179,9 +179,17 @@ public struct SQLiteTrackingStore: TrackingStore {
     public func restoreExperiment(id: Int64) async throws {
         let now = clock.nowMillis()
         try await write("restore experiment") { db in
-            _ = try Self.experimentStage(db, id)
+            guard let row = try Row.fetchOne(db, sql: "SELECT lifecycle_stage, last_update_time FROM experiments WHERE experiment_id = ?", arguments: [id]),
+                  (row["lifecycle_stage"] as String) == "deleted" else {
+                throw VaneError.notFound("No deleted Experiment with id=\(id) exists")
+            }
+            let deletedAt: Int64 = row["last_update_time"] ?? 0
             try db.execute(sql: "UPDATE experiments SET lifecycle_stage = 'active', last_update_time = ? WHERE experiment_id = ?", arguments: [now, id])
-            try db.execute(sql: "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted'", arguments: [id])
+            // Runs deleted together with the experiment come back; runs deleted before it stay deleted.
+            try db.execute(sql: """
+                UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL
+                WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND COALESCE(deleted_time, 0) >= ?
+                """, arguments: [id, deletedAt])
         }
     }
 }

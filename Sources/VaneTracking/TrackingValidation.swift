@@ -12,6 +12,15 @@ public enum TrackingValidation {
     public static let maxEntitiesPerBatch = 1000
     public static let maxResultsLimit = 50000
     public static let maxDatasetsPerRequest = 1000
+    /// The most experiment ids one search may name.
+    public static let maxExperimentIDsPerSearch = 10_000
+
+    /// Refuses searches over more experiments than ``maxExperimentIDsPerSearch``.
+    public static func validateExperimentIDs(_ ids: [Int64]) throws(VaneError) {
+        if ids.count > maxExperimentIDsPerSearch {
+            throw VaneError.invalid("A search can name at most \(maxExperimentIDsPerSearch) experiment ids, got \(ids.count).")
+        }
+    }
 
     /// Validates a metric, param or tag key the way MLflow does.
     public static func validateKey(_ key: String, kind: String) throws(VaneError) {
@@ -47,7 +56,10 @@ public enum TrackingValidation {
     }
 
     /// Python's `posixpath.normpath(name) == name`, which MLflow requires of keys.
-    static func isNormalized(_ key: String) -> Bool { normalizedPath(key) == key }
+    static func isNormalized(_ key: String) -> Bool {
+        let norm = normalizedPath(key)
+        return norm == key && norm != "." && !norm.hasPrefix("..") && !norm.hasPrefix("/")
+    }
 
     static func normalizedPath(_ path: String) -> String {
         if path.isEmpty { return "." }

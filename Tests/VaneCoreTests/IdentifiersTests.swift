@@ -1,0 +1,36 @@
+import Testing
+import VaneCore
+
+@Suite("Identifiers")
+struct IdentifiersTests {
+    static let hexDigits = Set("0123456789abcdef")
+
+    @Test("hex32 is 32 lowercase hexadecimal characters, the shape of MLflow run ids")
+    func shape() {
+        for _ in 0..<2_000 {
+            let id = Identifiers.hex32()
+            #expect(id.count == 32, "\(id)")
+            #expect(id.utf8.count == 32, "\(id)")
+            #expect(id.allSatisfy { Self.hexDigits.contains($0) }, "\(id)")
+            #expect(id == id.lowercased())
+        }
+    }
+
+    @Test("ids are distinct")
+    func distinct() {
+        let ids = (0..<20_000).map { _ in Identifiers.hex32() }
+        #expect(Set(ids).count == ids.count)
+        // Both 64-bit halves vary independently (a generator reusing one half would collide here).
+        #expect(Set(ids.map { $0.prefix(16) }).count == ids.count)
+        #expect(Set(ids.map { $0.suffix(16) }).count == ids.count)
+    }
+
+    @Test("every position takes every hex digit: leading zeros are kept, not dropped or fixed")
+    func everyPositionVaries() {
+        let ids = (0..<4_000).map { _ in Array(Identifiers.hex32()) }
+        for position in 0..<32 {
+            let seen = Set(ids.map { $0[position] })
+            #expect(seen == Self.hexDigits, "position \(position) only saw \(seen.sorted())")
+        }
+    }
+}
