@@ -171,20 +171,11 @@ extension MLflowRoutes {
     }
 
     /// Where a model version's files are: `models:/<model_id>` resolves to the logged model's artifacts,
-    /// `runs:/<run>/<path>` to the run's artifact URI; anything else is the source itself.
+    /// anything else (a `runs:/` URI included, as on MLflow's server) is the source itself.
     func downloadURI(of v: ModelVersion) async throws -> String {
         if v.source.hasPrefix("models:/") {
             let id = String(v.source.dropFirst("models:/".count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             if !id.contains("/"), let m = try? await tracking.loggedModel(id: id) { return m.artifactLocation }
-        }
-        if v.source.hasPrefix("runs:/") {
-            let rest = v.source.dropFirst("runs:/".count)
-            let parts = rest.split(separator: "/", maxSplits: 1)
-            if let runID = parts.first {
-                let run = try await tracking.run(id: String(runID))
-                let sub = parts.count > 1 ? String(parts[1]) : ""
-                return sub.isEmpty ? run.info.artifactURI : run.info.artifactURI + "/" + sub
-            }
         }
         return v.source
     }

@@ -86,6 +86,11 @@ extension SQLiteRegistryStore {
         var numeric = false
         switch clause.key.entity {
         case .tag:
+            if clause.comparator == .notEqual, case .string(let value) = clause.value {
+                // As in MLflow's registry, `!=` also matches models without the tag (the client
+                // itself appends `tags.mlflow.prompt.is_prompt != 'true'` to every search).
+                return ("NOT EXISTS (SELECT 1 FROM \(tagTable) t WHERE \(tagJoin) AND t.key = ? AND t.value = ?)", [clause.key.key, value])
+            }
             let (cmp, args) = try comparison("t.value", clause, numeric: false)
             return ("EXISTS (SELECT 1 FROM \(tagTable) t WHERE \(tagJoin) AND t.key = ? AND \(cmp))", StatementArguments([clause.key.key]) + args)
         case .attribute:

@@ -5,7 +5,7 @@ import VaneCore
 /// with MLflow's semantics and order:
 ///
 /// - metric terms compare the run's latest value (`latest_metrics`); a NaN latest value
-///   compares as 0, as in MLflow's SQL store (which stores NaN as 0 with `is_nan` set);
+///   satisfies only `!=`, as on MLflow's server;
 /// - param, tag and metric terms only match runs that have the key (`!=` included);
 ///   `IS NULL` / `IS NOT NULL` test the key's absence or presence;
 /// - `attributes.run_name` matches the `mlflow.runName` tag (the column for runs without it);
@@ -362,8 +362,8 @@ public enum RunSearchSQL {
                 s.append(try compare("k.value", clause.comparator, clause.value))
                 return Driver(clauseIndex: index, source: s, exact: true, rank: 2)
             case (.metric, _, .number(let x)):
-                // A term that NaN values satisfy (as 0) cannot be read from the value index alone.
-                guard !zeroSatisfies(clause.comparator, x), clause.comparator != .notEqual,
+                // `!=` is satisfied by NaN values too, which the value index cannot list.
+                guard clause.comparator != .notEqual,
                       let op = binaryOperator(clause.comparator) else { return nil }
                 // Covering index only (is_nan would cost a row read each); the term is re-checked.
                 let s = Fragment("SELECT k.run_uuid FROM latest_metrics k WHERE k.key = ? AND k.value \(op) ?",
@@ -382,9 +382,9 @@ public enum RunSearchSQL {
                 guard case .number(let x) = clause.value, let op = binaryOperator(clause.comparator) else {
                     throw VaneError.invalid("Invalid metric clause for '\(clause.key.key)'")
                 }
-                // MLflow's store keeps a NaN latest value as 0 with is_nan set, so NaN matches
-                // whenever 0 would; real values compare as they are.
-                let condition = zeroSatisfies(clause.comparator, x)
+                // As on MLflow's server, a NaN latest value satisfies only `!=`;
+                // real values compare as they are.
+                let condition = clause.comparator == .notEqual
                     ? Fragment("(\(alias).is_nan = 1 OR \(alias).value \(op) ?)", [numberValue(x)])
                     : Fragment("\(alias).value \(op) ? AND \(alias).is_nan = 0", [numberValue(x)])
                 return ("latest_metrics", condition, false)
@@ -566,20 +566,6 @@ extension RunSearchSQL {
         case .greater: ">"
         case .greaterOrEqual: ">="
         default: nil
-        }
-    }
-
-    /// Whether MLflow's comparison `0 <op> x` holds: its SQL store keeps NaN metric values
-    /// as 0 (with `is_nan` set), so a NaN latest value matches exactly when 0 would.
-    static func zeroSatisfies(_ comparator: SearchComparator, _ x: Double) -> Bool {
-        switch comparator {
-        case .equal: 0 == x
-        case .notEqual: 0 != x
-        case .less: 0 < x
-        case .lessOrEqual: 0 <= x
-        case .greater: 0 > x
-        case .greaterOrEqual: 0 >= x
-        default: false
         }
     }
 

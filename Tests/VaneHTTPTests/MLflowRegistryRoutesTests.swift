@@ -230,9 +230,10 @@ struct MLflowRegistryRoutesTests {
             _ = try await Self.makeModel(vane, "m", sources: ["runs:/\(run)/model", "runs:/\(run)"], runID: run)
             let r = try await vane.get("model-versions/get-download-uri?name=m&version=1")
             try r.expectOK()
-            #expect(try r.json().string("artifact_uri") == "mlflow-artifacts:/\(exp)/\(run)/artifacts/model")
+            // As on MLflow's server, a runs:/ source is its own download URI (the client resolves it).
+            #expect(try r.json().string("artifact_uri") == "runs:/\(run)/model")
             let whole = try await vane.get("model-versions/get-download-uri?name=m&version=2")
-            #expect(try whole.json().string("artifact_uri") == "mlflow-artifacts:/\(exp)/\(run)/artifacts")
+            #expect(try whole.json().string("artifact_uri") == "runs:/\(run)")
         }
     }
 
