@@ -28,7 +28,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: swiftSettings),
-        .target(name: "VaneTracking", dependencies: ["VaneCore", "VaneStorage", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        .target(name: "VaneTracking", dependencies: [
+            "VaneCore", "VaneStorage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ], swiftSettings: swiftSettings),
         .target(name: "VaneRegistry", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(name: "VaneArtifacts", dependencies: ["VaneCore"], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [

@@ -35,6 +35,34 @@ extension JSONWriter {
         field("model_id", m.modelID)
     }
 
+    /// `{"metrics": [...], "next_page_token": ...}` for one key's history. The key is the same in
+    /// every point, so its bytes are prepared once: this answer can hold 100,000 points.
+    static func metricHistory(_ page: Page<Metric>) -> JSONWriter {
+        var w = JSONWriter(capacity: 64 + page.items.count * 72)
+        w.beginObject()
+        if let first = page.items.first {
+            w.beginArray("metrics")
+            var keyWriter = JSONWriter()
+            keyWriter.writeString(first.key)
+            let prefix = Array("{\"key\":".utf8) + keyWriter.bytes + Array(",\"value\":".utf8)
+            let timestamp = Array(",\"timestamp\":".utf8), step = Array(",\"step\":".utf8)
+            for (i, m) in page.items.enumerated() {
+                if i > 0 { w.rawByte(UInt8(ascii: ",")) }
+                w.raw(prefix)
+                w.rawNumber(m.value)
+                w.raw(timestamp)
+                w.rawNumber(m.timestamp)
+                w.raw(step)
+                w.rawNumber(m.step)
+                w.rawByte(UInt8(ascii: "}"))
+            }
+            w.endArray()
+        }
+        w.field("next_page_token", page.nextPageToken)
+        w.endObject()
+        return w
+    }
+
     mutating func runInfo(_ i: RunInfo) {
         field("run_id", i.runID)
         field("run_uuid", i.runID)

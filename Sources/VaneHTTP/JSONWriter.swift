@@ -35,8 +35,17 @@ public struct JSONWriter {
     public mutating func field(_ key: String, _ value: String?) { if let value { field(key, value) } }
     public mutating func field(_ key: String, _ value: Int64) { writeKey(key); writeInt(value) }
     public mutating func field(_ key: String, _ value: Int64?) { if let value { field(key, value) } }
-    public mutating func field(_ key: String, _ value: Bool) { writeKey(key); bytes.append(contentsOf: Array((value ? "true" : "false").utf8)) }
+    public mutating func field(_ key: String, _ value: Bool) { writeKey(key); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
     public mutating func field(_ key: String, _ value: Double) { writeKey(key); writeDouble(value) }
+    /// Appends bytes that are already valid JSON (a prepared fragment).
+    public mutating func raw(_ fragment: [UInt8]) { bytes.append(contentsOf: fragment) }
+    /// Appends one byte of prepared JSON.
+    public mutating func rawByte(_ byte: UInt8) { bytes.append(byte) }
+
+    /// Appends an integer or a double as a JSON number, without a key.
+    public mutating func rawNumber(_ value: Int64) { writeInt(value) }
+    public mutating func rawNumber(_ value: Double) { writeDouble(value) }
+
     /// A string element of an array.
     public mutating func element(_ value: String) { separate(); writeString(value) }
 
@@ -61,11 +70,16 @@ public struct JSONWriter {
             bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
             return
         }
-        bytes.append(contentsOf: Array(v.description.utf8))
+        bytes.append(contentsOf: v.description.utf8)
     }
 
     mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])

@@ -194,16 +194,7 @@ struct MLflowRoutes<Context: RequestContext> {
             let page = try await tracking.metricHistory(
                 runID: try input.runID(), key: try input.requiredString("metric_key"),
                 maxResults: try input.int64("max_results").map(Int.init), pageToken: try input.string("page_token"))
-            var w = JSONWriter(capacity: 64 + page.items.count * 80)
-            w.beginObject()
-            if !page.items.isEmpty {
-                w.beginArray("metrics")
-                for m in page.items { w.beginObject(); w.metric(m); w.endObject() }
-                w.endArray()
-            }
-            w.field("next_page_token", page.nextPageToken)
-            w.endObject()
-            return w.response()
+            return JSONWriter.metricHistory(page).response()
         }
         on(group, .get, "metrics/get-history-bulk-interval") { input, _, _ in
             let metrics = try await tracking.metricHistoryBulkInterval(

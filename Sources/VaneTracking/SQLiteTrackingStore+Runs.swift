@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import VaneCore
 
 extension SQLiteTrackingStore {
@@ -98,7 +99,8 @@ extension SQLiteTrackingStore {
             || metrics.count + params.count + tags.count > V.maxEntitiesPerBatch {
             throw VaneError.invalid("A batch logging request can contain at most \(V.maxMetricsPerBatch) metrics, \(V.maxParamsPerBatch) params, and \(V.maxTagsPerBatch) tags, with at most \(V.maxEntitiesPerBatch) entities in total. Got \(metrics.count) metrics, \(params.count) params, and \(tags.count) tags.")
         }
-        for m in metrics { try V.validateKey(m.key, kind: "metric name") }
+        var checkedKeys = Set<String>()
+        for m in metrics where checkedKeys.insert(m.key).inserted { try V.validateKey(m.key, kind: "metric name") }
         var seenParams: [String: String] = [:]
         for p in params {
             try V.validateKey(p.key, kind: "param name")
@@ -149,14 +151,29 @@ extension SQLiteTrackingStore {
             INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan, model_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var newest: [String: Metric] = [:]
+        let stmt = insert.sqliteStatement
         for m in metrics {
-            try insert.execute(arguments: [runID, m.key, m.step, m.timestamp, m.value.isNaN ? nil : m.value, m.value.isNaN ? 1 : 0, m.modelID])
+            // Bound directly: a 1,000-metric batch is the ingest hot path.
+            sqlite3_reset(stmt)
+            sqlite3_clear_bindings(stmt)
+            try bindText(stmt, 1, runID)
+            try bindText(stmt, 2, m.key)
+            sqlite3_bind_int64(stmt, 3, m.step)
+            sqlite3_bind_int64(stmt, 4, m.timestamp)
+            if m.value.isNaN { sqlite3_bind_null(stmt, 5) } else { sqlite3_bind_double(stmt, 5, m.value) }
+            sqlite3_bind_int64(stmt, 6, m.value.isNaN ? 1 : 0)
+            if let modelID = m.modelID { try bindText(stmt, 7, modelID) }
+            let rc = sqlite3_step(stmt)
+            guard rc == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
             if let cur = newest[m.key] {
                 if isNewer(m, than: cur) { newest[m.key] = m }
             } else {
                 newest[m.key] = m
             }
         }
+        sqlite3_reset(stmt)
         let select = try db.cachedStatement(sql: "SELECT step, timestamp, value, is_nan FROM latest_metrics WHERE run_uuid = ? AND key = ?")
         let upsert = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO latest_metrics (run_uuid, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)
@@ -169,6 +186,14 @@ extension SQLiteTrackingStore {
             }
             try upsert.execute(arguments: [runID, key, m.step, m.timestamp, m.value.isNaN ? nil : m.value, m.value.isNaN ? 1 : 0])
         }
+    }
+
+    /// Binds a Swift string as SQLite text (copied, so the buffer may go away).
+    static func bindText(_ stmt: OpaquePointer, _ index: Int32, _ text: String) throws {
+        let rc = text.utf8CString.withUnsafeBufferPointer { buf in
+            sqlite3_bind_text(stmt, index, buf.baseAddress, Int32(buf.count - 1), SQLITE_TRANSIENT_VALUE)
+        }
+        guard rc == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "bind failed") }
     }
 
     static func isNewer(_ a: Metric, than b: Metric) -> Bool {
@@ -235,7 +260,7 @@ extension SQLiteTrackingStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_uuid = ?", arguments: [runID]) != nil else {
                 throw VaneError.notFound("Run with id=\(runID) not found")
             }
-            var sql = "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp, rowid"
+            var sql = "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp"
             var args: StatementArguments = [runID, key]
             if let maxResults {
                 sql += " LIMIT ? OFFSET ?"
@@ -245,10 +270,19 @@ extension SQLiteTrackingStore {
                 args += [offset]
             }
             var out: [Metric] = []
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: args)
-            while let row = try cursor.next() {
-                let isNaN: Bool = row[3]
-                out.append(Metric(key: key, value: isNaN ? .nan : (row[2] as Double? ?? .nan), timestamp: row[1], step: row[0]))
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(args)
+            let stmt = statement.sqliteStatement
+            // Read column by column: a 100,000-point history is a hot path.
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let isNaN = sqlite3_column_int64(stmt, 3) != 0 || sqlite3_column_type(stmt, 2) == SQLITE_NULL
+                out.append(Metric(key: key, value: isNaN ? .nan : sqlite3_column_double(stmt, 2),
+                                  timestamp: sqlite3_column_int64(stmt, 1), step: sqlite3_column_int64(stmt, 0)))
             }
             var token: String?
             if let maxResults, out.count > maxResults {
@@ -277,7 +311,7 @@ extension SQLiteTrackingStore {
                 var sql = "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?"
                 var args: StatementArguments = [runID, key]
                 if let s = startStep, let e = endStep { sql += " AND step BETWEEN ? AND ?"; args += [s, e] }
-                sql += " ORDER BY step, timestamp, rowid"
+                sql += " ORDER BY step, timestamp"
                 let rows = try Row.fetchAll(db, sql: sql, arguments: args)
                 let metrics = rows.map { row in
                     Metric(key: key, value: (row[3] as Bool) ? .nan : (row[2] as Double? ?? .nan), timestamp: row[1], step: row[0], runID: runID)

@@ -125,5 +125,12 @@ public enum TrackingSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrations.register("0003_tracking_metric_history_covering_index") { db in
+            // History reads (100,000 points of one key) come straight from the index.
+            try db.execute(sql: """
+                DROP INDEX metrics_history;
+                CREATE INDEX metrics_history ON metrics(run_uuid, key, step, timestamp, value, is_nan);
+                """)
+        }
     }
 }
