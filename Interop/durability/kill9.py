@@ -121,8 +121,11 @@ try:
         _, got = call(base, "GET", "/api/2.0/mlflow-artifacts/artifacts/" + path)
         check(got == payload, f"artifact {path} intact")
 finally:
+    # SIGTERM is a graceful stop: in-flight requests finish, the database is closed, exit 0.
     proc.terminate()
-    proc.wait(timeout=20)
+    rc = proc.wait(timeout=20)
+check(rc == 0, f"SIGTERM stops the server with exit status 0 (got {rc})")
+check("stopped" in open(os.path.join(data, "server.log")).read(), "the server logs its orderly stop")
 print(f"acknowledged: {sum(snapshot.values())} batches over {len(snapshot)} runs, {len(blobs)} artifacts")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -1,9 +1,33 @@
+import Hummingbird
 import VaneCore
 import VaneRegistry
 import VaneTracking
 
 /// MLflow's JSON shapes for the domain types. Empty collections are omitted, as the reference does.
 extension JSONWriter {
+    /// An array of objects under `key`, left out when empty (MLflow omits empty collections).
+    mutating func objects<T>(_ key: String, _ items: [T], _ body: (inout JSONWriter, T) -> Void) {
+        guard !items.isEmpty else { return }
+        beginArray(key)
+        for item in items {
+            beginObject()
+            body(&self, item)
+            endObject()
+        }
+        endArray()
+    }
+
+    /// A list answer: `{"<key>": [...], "next_page_token": ...}`, both left out when empty.
+    static func list<T>(_ key: String, _ items: [T], nextPageToken: String? = nil, capacity: Int = 2048,
+                        _ body: (inout JSONWriter, T) -> Void) -> Response {
+        var w = JSONWriter(capacity: capacity)
+        w.beginObject()
+        w.objects(key, items, body)
+        w.field("next_page_token", nextPageToken)
+        w.endObject()
+        return w.response()
+    }
+
     mutating func tags(_ key: String, _ tags: [Tag]) {
         guard !tags.isEmpty else { return }
         beginArray(key)
@@ -79,11 +103,7 @@ extension JSONWriter {
     mutating func run(_ r: Run) {
         beginObject("info"); runInfo(r.info); endObject()
         beginObject("data")
-        if !r.metrics.isEmpty {
-            beginArray("metrics")
-            for m in r.metrics { beginObject(); metric(m); endObject() }
-            endArray()
-        }
+        objects("metrics", r.metrics) { $0.metric($1) }
         tags("params", r.params)
         tags("tags", r.tags)
         endObject()
@@ -143,11 +163,7 @@ extension JSONWriter {
         field("creation_timestamp", m.creationTimestamp)
         field("last_updated_timestamp", m.lastUpdatedTimestamp)
         field("description", m.description)
-        if !m.latestVersions.isEmpty {
-            beginArray("latest_versions")
-            for v in m.latestVersions { beginObject(); modelVersion(v); endObject() }
-            endArray()
-        }
+        objects("latest_versions", m.latestVersions) { $0.modelVersion($1) }
         tags("tags", m.tags)
         if !m.aliases.isEmpty {
             beginArray("aliases")
@@ -171,11 +187,7 @@ extension JSONWriter {
         endObject()
         beginObject("data")
         tags("params", m.params)
-        if !m.metrics.isEmpty {
-            beginArray("metrics")
-            for x in m.metrics { beginObject(); metric(x); endObject() }
-            endArray()
-        }
+        objects("metrics", m.metrics) { $0.metric($1) }
         endObject()
     }
 }

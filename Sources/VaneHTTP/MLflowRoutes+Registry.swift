@@ -50,16 +50,7 @@ extension MLflowRoutes {
             let page = try await registry.searchRegisteredModels(
                 filter: try input.string("filter"), orderBy: try input.strings("order_by"),
                 maxResults: Int(try input.int64("max_results") ?? 100), pageToken: try input.string("page_token"))
-            var w = JSONWriter(capacity: 2048)
-            w.beginObject()
-            if !page.items.isEmpty {
-                w.beginArray("registered_models")
-                for m in page.items { w.beginObject(); w.registeredModel(m); w.endObject() }
-                w.endArray()
-            }
-            w.field("next_page_token", page.nextPageToken)
-            w.endObject()
-            return w.response()
+            return JSONWriter.list("registered_models", page.items, nextPageToken: page.nextPageToken, capacity: 2048) { $0.registeredModel($1) }
         }
         on(group, .get, "registered-models/search", searchModels)
         on(group, .post, "registered-models/search", searchModels)
@@ -87,15 +78,7 @@ extension MLflowRoutes {
         on(group, .post, "registered-models/get-latest-versions") { input, _, _ in
             let stages = try input.strings("stages").map { s throws(VaneError) in try ModelStage(parsing: s) }
             let versions = try await registry.latestVersions(name: try input.requiredString("name"), stages: stages)
-            var w = JSONWriter()
-            w.beginObject()
-            if !versions.isEmpty {
-                w.beginArray("model_versions")
-                for v in versions { w.beginObject(); w.modelVersion(v); w.endObject() }
-                w.endArray()
-            }
-            w.endObject()
-            return w.response()
+            return JSONWriter.list("model_versions", versions) { $0.modelVersion($1) }
         }
 
         on(group, .post, "model-versions/create") { input, _, _ in
@@ -146,16 +129,7 @@ extension MLflowRoutes {
             let page = try await registry.searchModelVersions(
                 filter: try input.string("filter"), orderBy: try input.strings("order_by"),
                 maxResults: Int(try input.int64("max_results") ?? 10000), pageToken: try input.string("page_token"))
-            var w = JSONWriter(capacity: 2048)
-            w.beginObject()
-            if !page.items.isEmpty {
-                w.beginArray("model_versions")
-                for v in page.items { w.beginObject(); w.modelVersion(v); w.endObject() }
-                w.endArray()
-            }
-            w.field("next_page_token", page.nextPageToken)
-            w.endObject()
-            return w.response()
+            return JSONWriter.list("model_versions", page.items, nextPageToken: page.nextPageToken, capacity: 2048) { $0.modelVersion($1) }
         }
         on(group, .get, "model-versions/search", searchVersions)
         on(group, .post, "model-versions/search", searchVersions)
@@ -205,16 +179,7 @@ extension MLflowRoutes {
             let page = try await tracking.searchLoggedModels(
                 experimentIDs: ids, filter: try input.string("filter"),
                 maxResults: Int(try input.int64("max_results") ?? 100), pageToken: try input.string("page_token"))
-            var w = JSONWriter(capacity: 2048)
-            w.beginObject()
-            if !page.items.isEmpty {
-                w.beginArray("models")
-                for m in page.items { w.beginObject(); w.loggedModel(m); w.endObject() }
-                w.endArray()
-            }
-            w.field("next_page_token", page.nextPageToken)
-            w.endObject()
-            return w.response()
+            return JSONWriter.list("models", page.items, nextPageToken: page.nextPageToken, capacity: 2048) { $0.loggedModel($1) }
         }
         on(group, .get, "logged-models/:model_id") { _, _, context in
             modelResponse(try await tracking.loggedModel(id: try context.parameters.require("model_id")))

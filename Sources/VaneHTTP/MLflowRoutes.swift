@@ -59,16 +59,7 @@ struct MLflowRoutes<Context: RequestContext> {
                 view: try ViewType(parsing: try input.string("view_type")), filter: try input.string("filter"),
                 orderBy: try input.strings("order_by"), maxResults: Int(try input.int64("max_results") ?? 1000),
                 pageToken: try input.string("page_token"))
-            var w = JSONWriter(capacity: 4096)
-            w.beginObject()
-            if !page.items.isEmpty {
-                w.beginArray("experiments")
-                for e in page.items { w.beginObject(); w.experiment(e); w.endObject() }
-                w.endArray()
-            }
-            w.field("next_page_token", page.nextPageToken)
-            w.endObject()
-            return w.response()
+            return JSONWriter.list("experiments", page.items, nextPageToken: page.nextPageToken, capacity: 4096) { $0.experiment($1) }
         }
         on(group, .post, "experiments/search", search)
         on(group, .get, "experiments/search", search)
@@ -201,15 +192,7 @@ struct MLflowRoutes<Context: RequestContext> {
                 runIDs: try input.strings("run_ids"), key: try input.requiredString("metric_key"),
                 startStep: try input.int64("start_step"), endStep: try input.int64("end_step"),
                 maxResults: Int(try input.int64("max_results") ?? 320))
-            var w = JSONWriter(capacity: 64 + metrics.count * 100)
-            w.beginObject()
-            if !metrics.isEmpty {
-                w.beginArray("metrics")
-                for m in metrics { w.beginObject(); w.metric(m); w.endObject() }
-                w.endArray()
-            }
-            w.endObject()
-            return w.response()
+            return JSONWriter.list("metrics", metrics, capacity: 64 + metrics.count * 100) { $0.metric($1) }
         }
         let search: Handler = { input, _, _ in
             var ids: [Int64] = []
@@ -221,16 +204,7 @@ struct MLflowRoutes<Context: RequestContext> {
                 experimentIDs: ids, filter: try input.string("filter"), orderBy: try input.strings("order_by"),
                 view: try ViewType(parsing: try input.string("run_view_type")),
                 maxResults: Int(try input.int64("max_results") ?? 1000), pageToken: try input.string("page_token"))
-            var w = JSONWriter(capacity: 256 + page.items.count * 1500)
-            w.beginObject()
-            if !page.items.isEmpty {
-                w.beginArray("runs")
-                for r in page.items { w.beginObject(); w.run(r); w.endObject() }
-                w.endArray()
-            }
-            w.field("next_page_token", page.nextPageToken)
-            w.endObject()
-            return w.response()
+            return JSONWriter.list("runs", page.items, nextPageToken: page.nextPageToken, capacity: 256 + page.items.count * 1500) { $0.run($1) }
         }
         on(group, .post, "runs/search", search)
         on(group, .get, "runs/search", search)
