@@ -51,20 +51,33 @@ public struct VaneDatabase: Sendable {
     }
 }
 
-/// The numbered migrations of every domain, in the order they must run.
+/// The numbered migrations of every domain, applied in the order of their numbers.
 ///
-/// Each domain module contributes its migrations under stable names (`0001_tracking`…);
-/// a migration that has shipped is never edited, a change is a new migration.
+/// Each domain module contributes its migrations under stable names (`0001_tracking_…`);
+/// a migration that has shipped is never edited, a change is a new migration. Identifiers
+/// start with a zero-padded number, and migrations run in that order whichever module
+/// registered them first.
 public struct SchemaMigrations: Sendable {
-    public private(set) var migrator = DatabaseMigrator()
-    public private(set) var identifiers: [String] = []
+    private var entries: [(identifier: String, body: @Sendable (Database) throws -> Void)] = []
 
     public init() {}
 
     /// Registers one migration. The identifier must be unique and never change once shipped.
     public mutating func register(_ identifier: String, _ body: @escaping @Sendable (Database) throws -> Void) {
-        identifiers.append(identifier)
-        migrator.registerMigration(identifier, migrate: body)
+        precondition(!entries.contains { $0.identifier == identifier }, "duplicate migration \(identifier)")
+        entries.append((identifier, body))
+    }
+
+    /// The identifiers in the order they run.
+    public var identifiers: [String] { entries.map(\.identifier).sorted() }
+
+    /// A GRDB migrator with every migration, in number order.
+    public var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        for entry in entries.sorted(by: { $0.identifier < $1.identifier }) {
+            m.registerMigration(entry.identifier, migrate: entry.body)
+        }
+        return m
     }
 }
 
