@@ -75,11 +75,13 @@ extension MLflowRoutes {
         on(group, .get, "registered-models/alias") { input, _, _ in
             versionResponse(try await registry.modelVersion(name: try input.requiredString("name"), alias: try input.requiredString("alias")))
         }
-        on(group, .post, "registered-models/get-latest-versions") { input, _, _ in
+        let latestVersions: Handler = { input, _, _ in
             let stages = try input.strings("stages").map { s throws(VaneError) in try ModelStage(parsing: s) }
             let versions = try await registry.latestVersions(name: try input.requiredString("name"), stages: stages)
             return JSONWriter.list("model_versions", versions) { $0.modelVersion($1) }
         }
+        on(group, .post, "registered-models/get-latest-versions", latestVersions)
+        on(group, .get, "registered-models/get-latest-versions", latestVersions)
 
         on(group, .post, "model-versions/create") { input, _, _ in
             let source = try input.requiredString("source")

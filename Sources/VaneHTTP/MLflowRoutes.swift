@@ -173,6 +173,24 @@ struct MLflowRoutes<Context: RequestContext> {
             try await tracking.logInputs(runID: try input.runID(), datasets: datasets)
             return JSONWriter.emptyObject
         }
+        on(group, .post, "runs/log-model") { input, _, _ in
+            // MLflow 2 clients record each logged model in the run tag `mlflow.log-model.history`.
+            let runID = try input.runID()
+            let text = try input.requiredString("model_json")
+            guard case .object(let model)? = try? JSONValue.parse(Array(text.utf8)),
+                  model["artifact_path"] != nil, model["flavors"] != nil else {
+                throw VaneError.invalid("Invalid model_json: it must be a JSON object with 'artifact_path' and 'flavors'.")
+            }
+            let run = try await tracking.run(id: runID)
+            var history = "[]"
+            if let existing = run.tags.first(where: { $0.key == "mlflow.log-model.history" })?.value { history = existing }
+            guard case .array(let entries)? = try? JSONValue.parse(Array(history.utf8)) else {
+                throw VaneError.invalid("The run's mlflow.log-model.history tag is not a JSON list")
+            }
+            let joined = entries.isEmpty ? "[\(text)]" : String(history.dropLast()) + ", \(text)]"
+            try await tracking.logBatch(runID: runID, metrics: [], params: [], tags: [Tag(key: "mlflow.log-model.history", value: joined)])
+            return JSONWriter.emptyObject
+        }
         on(group, .post, "runs/outputs") { input, _, _ in
             var outputs: [ModelOutput] = []
             for m in try input.objects("models") {

@@ -85,6 +85,26 @@ struct MLflowTrackingRoutesTests {
         }
     }
 
+    @Test func logModelAppendsToTheModelHistoryTag() async throws {
+        try await VaneTestClient.with { vane in
+            let run = try await vane.createRun()
+            let first = #"{"artifact_path": "model", "flavors": {"sklearn": {}}, "run_id": "x"}"#
+            let second = #"{"artifact_path": "model2", "flavors": {"python_function": {}}}"#
+            for model in [first, second] {
+                try await vane.post("runs/log-model", jsonBody(["run_id": run, "model_json": model])).expectOK()
+            }
+            let tags = keyValues(try await vane.getRun(run).object("data")?.objects("tags") ?? [])
+            let history = try #require(tags["mlflow.log-model.history"])
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]])
+            #expect(parsed.map { $0["artifact_path"] as? String } == ["model", "model2"])
+            // A model without flavors is refused, and the history is unchanged.
+            try await vane.post("runs/log-model", jsonBody(["run_id": run, "model_json": #"{"artifact_path": "m"}"#]))
+                .expectMLflowError(.badRequest, "INVALID_PARAMETER_VALUE")
+            let after = keyValues(try await vane.getRun(run).object("data")?.objects("tags") ?? [])
+            #expect(after["mlflow.log-model.history"] == history)
+        }
+    }
+
     @Test func experimentSearchPages() async throws {
         try await VaneTestClient.with { vane in
             for i in 0..<4 { _ = try await vane.createExperiment("page-\(i)") }
