@@ -131,7 +131,7 @@ extension SQLiteRegistryStore {
         case .lessOrEqual: return ("\(column) <= ?", [try scalar()])
         case .greater: return ("\(column) > ?", [try scalar()])
         case .greaterOrEqual: return ("\(column) >= ?", [try scalar()])
-        case .like: return ("\(column) GLOB ?", [LikePattern.glob(fromLike: try scalar() as? String ?? "")])
+        case .like: return ("\(column) GLOB ?", [RunSearchSQL.globPattern(fromLike: try scalar() as? String ?? "")])
         case .ilike: return ("LOWER(\(column)) LIKE LOWER(?) ESCAPE '\\'", [try scalar()])
         case .in, .notIn:
             guard case .list(let items) = clause.value, !items.isEmpty else { throw VaneError.invalid("Invalid IN clause for '\(clause.key.key)'") }
@@ -149,23 +149,5 @@ extension SQLiteRegistryStore {
         case .isNull: return ("\(column) IS NULL", [])
         case .isNotNull: return ("\(column) IS NOT NULL", [])
         }
-    }
-}
-
-/// Converts SQL `LIKE` patterns to SQLite `GLOB` patterns, which are case-sensitive as MLflow's LIKE is.
-enum LikePattern {
-    static func glob(fromLike pattern: String) -> String {
-        var out = ""
-        for ch in pattern {
-            switch ch {
-            case "%": out += "*"
-            case "_": out += "?"
-            case "*": out += "[*]"
-            case "?": out += "[?]"
-            case "[": out += "[[]"
-            default: out.append(ch)
-            }
-        }
-        return out
     }
 }

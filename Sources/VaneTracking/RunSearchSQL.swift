@@ -510,7 +510,7 @@ extension RunSearchSQL {
     /// GLOB pattern, which SQLite always matches case-sensitively, whatever the
     /// connection's `case_sensitive_like` setting. MLflow's SQLite sessions turn
     /// `case_sensitive_like` on, so its LIKE is case-sensitive too.
-    static func globPattern(fromLike pattern: String) -> String {
+    public static func globPattern(fromLike pattern: String) -> String {
         var glob = ""
         for c in pattern {
             switch c {

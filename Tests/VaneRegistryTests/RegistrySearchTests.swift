@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import VaneCore
-@testable import VaneRegistry
+import VaneRegistry
 import VaneTracking
 
 @Suite("Registry search")
@@ -161,13 +161,13 @@ struct RegistrySearchTests {
 
     @Test("LIKE patterns become GLOB patterns: % and _ are wildcards, GLOB's own metacharacters are literal")
     func likeToGlob() {
-        #expect(LikePattern.glob(fromLike: "alpha%") == "alpha*")
-        #expect(LikePattern.glob(fromLike: "%a") == "*a")
-        #expect(LikePattern.glob(fromLike: "gamma_1") == "gamma?1")
-        #expect(LikePattern.glob(fromLike: "what?") == "what[?]")
-        #expect(LikePattern.glob(fromLike: "a*b") == "a[*]b")
-        #expect(LikePattern.glob(fromLike: "[x]") == "[[]x]")
-        #expect(LikePattern.glob(fromLike: "plain ü") == "plain ü")
+        #expect(RunSearchSQL.globPattern(fromLike: "alpha%") == "alpha*")
+        #expect(RunSearchSQL.globPattern(fromLike: "%a") == "*a")
+        #expect(RunSearchSQL.globPattern(fromLike: "gamma_1") == "gamma?1")
+        #expect(RunSearchSQL.globPattern(fromLike: "what?") == "what[?]")
+        #expect(RunSearchSQL.globPattern(fromLike: "a*b") == "a[*]b")
+        #expect(RunSearchSQL.globPattern(fromLike: "[x]") == "[[]x]")
+        #expect(RunSearchSQL.globPattern(fromLike: "plain ü") == "plain ü")
     }
 
     // MARK: Model versions: independent of the filter grammar
