@@ -376,7 +376,7 @@ struct LocalArtifactStoreTests {
 
     @Test("writing to the root itself is refused")
     func writeRoot() throws {
-        try ScratchDirectory.withStore { store, _ in
+        _ = try ScratchDirectory.withStore { store, _ in
             expectVaneError(.invalidParameter) { try store.beginWrite(.root) }
         }
     }

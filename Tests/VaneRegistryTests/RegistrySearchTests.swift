@@ -50,7 +50,7 @@ struct RegistrySearchTests {
     func modelPaging(pageSize: Int) async throws {
         let store = try makeRegistryStore()
         let names = (0..<26).map { String(format: "model-%02d", $0) }
-        for name in names.shuffled() { try await store.createRegisteredModel(name: name, description: nil, tags: []) }
+        for name in names.shuffled() { _ = try await store.createRegisteredModel(name: name, description: nil, tags: []) }
         var seen: [String] = []
         var token: String? = nil
         var pages = 0
