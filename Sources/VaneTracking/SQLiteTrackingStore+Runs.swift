@@ -148,7 +148,7 @@ extension SQLiteTrackingStore {
     static func insertMetrics(_ db: Database, runID: String, metrics: [Metric]) throws {
         guard !metrics.isEmpty else { return }
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan, model_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value, is_nan, model_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var newest: [String: Metric] = [:]
         let stmt = insert.sqliteStatement
@@ -160,7 +160,7 @@ extension SQLiteTrackingStore {
             try bindText(stmt, 2, m.key)
             sqlite3_bind_int64(stmt, 3, m.step)
             sqlite3_bind_int64(stmt, 4, m.timestamp)
-            if m.value.isNaN { sqlite3_bind_null(stmt, 5) } else { sqlite3_bind_double(stmt, 5, m.value) }
+            sqlite3_bind_double(stmt, 5, m.value.isNaN ? 0 : m.value)
             sqlite3_bind_int64(stmt, 6, m.value.isNaN ? 1 : 0)
             if let modelID = m.modelID { try bindText(stmt, 7, modelID) }
             let rc = sqlite3_step(stmt)

@@ -431,6 +431,20 @@ struct TrackingStoreMetricTests {
         #expect(try await store.metricHistory(runID: id, key: "m", maxResults: nil, pageToken: nil).items.count == 4)
     }
 
+    @Test func identicalPointsAreKeptOnceAsInMLflow() async throws {
+        let store = try makeStore()
+        let id = try await store.createRun(experimentID: 0, userID: "", runName: "r", startTime: nil, tags: []).info.runID
+        // The same (step, timestamp, value) twice, also within one batch, is one point; a NaN too.
+        try await store.logBatch(runID: id, metrics: [metric("m", 1, step: 1, ts: 10), metric("m", 1, step: 1, ts: 10)], params: [], tags: [])
+        try await store.logBatch(runID: id, metrics: [metric("m", 1, step: 1, ts: 10), metric("m", .nan, step: 2, ts: 10)], params: [], tags: [])
+        try await store.logBatch(runID: id, metrics: [metric("m", .nan, step: 2, ts: 10)], params: [], tags: [])
+        // A different value at the same step and time is a point of its own.
+        try await store.logBatch(runID: id, metrics: [metric("m", 2, step: 1, ts: 10)], params: [], tags: [])
+        let history = try await store.metricHistory(runID: id, key: "m", maxResults: nil, pageToken: nil).items
+        #expect(history.map(\.step) == [1, 1, 2])
+        #expect(history[0].value == 1 && history[1].value == 2 && history[2].value.isNaN)
+    }
+
     @Test func latestMetricNaNIsSmallestValue() async throws {
         let store = try makeStore()
         let id = try await store.createRun(experimentID: 0, userID: "", runName: "r", startTime: nil, tags: []).info.runID
