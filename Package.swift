@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .target(name: "VaneCore", swiftSettings: swiftSettings),
@@ -35,6 +36,9 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .target(name: "VaneRegistry", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(name: "VaneArtifacts", dependencies: ["VaneCore"], swiftSettings: swiftSettings),
+        .target(name: "VaneModels", dependencies: [
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
             "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "VaneTrackingTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneRegistryTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneArtifactsTests", dependencies: ["VaneCore", "VaneArtifacts"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneHTTPTests", dependencies: [
             "VaneHTTP", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

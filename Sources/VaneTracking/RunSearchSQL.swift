@@ -80,7 +80,14 @@ public enum RunSearchSQL {
 
         /// When a plan's rows are wanted: always, when candidate `i` has the fewest rows
         /// (below the threshold), or when every candidate has too many.
-        enum Arm { case always, candidate(Int, of: Int, threshold: Int), scan(candidates: Int, threshold: Int) }
+        enum Arm {
+            case always
+            /// Candidate `i` drives; with `unlessWalked`, only if the bounded walk came up short.
+            case candidate(Int, of: Int, threshold: Int, unlessWalked: Bool)
+            case scan(candidates: Int, threshold: Int)
+            /// The bounded walk of the leading metric found a whole page (see ``boundedWalk``).
+            case walked(candidates: Int, threshold: Int)
+        }
 
         /// At most this many filter terms are counted.
         static let maxCandidates = 3
@@ -129,13 +136,25 @@ public enum RunSearchSQL {
                 q.append(" LIMIT \(cap)))")
             }
             q.append(", g AS (SELECT * FROM \((0..<n).map { "g\($0)" }.joined(separator: ", ")))")
+            let walk = orderBy.first.flatMap { $0.key.entity == .metric ? $0 : nil }
+            if let walk {
+                q.append(", ")
+                q.append(try boundedWalk(walk, candidates: n, threshold: threshold))
+            }
             for (i, candidate) in candidates.enumerated() {
                 q.append(i == 0 ? " SELECT run_uuid FROM (" : " UNION ALL SELECT run_uuid FROM (")
+                let arm = Arm.candidate(i, of: n, threshold: threshold, unlessWalked: walk != nil)
                 switch candidate {
-                case .driver(let driver): q.append(try driven(by: driver, .candidate(i, of: n, threshold: threshold)))
-                case .scope: q.append(try runsScan(.candidate(i, of: n, threshold: threshold)))
+                case .driver(let driver): q.append(try driven(by: driver, arm))
+                case .scope: q.append(try runsScan(arm))
                 }
                 q.append(")")
+            }
+            if walk != nil {
+                // The walk's rows, when it found a whole page before its budget ran out.
+                q.append(" UNION ALL SELECT run_uuid FROM (SELECT run_uuid FROM w")
+                q.append(limitClause(limit, .walked(candidates: n, threshold: threshold)))
+                q.append(" OFFSET ?)", [offset.databaseValue])
             }
             q.append(" UNION ALL SELECT run_uuid FROM (")
             q.append(try fallback(.scan(candidates: n, threshold: threshold)))
@@ -148,12 +167,16 @@ public enum RunSearchSQL {
             switch arm {
             case .always:
                 return Fragment(" LIMIT ?", [n.databaseValue])
-            case .candidate(let i, let count, let threshold):
+            case .candidate(let i, let count, let threshold, let unlessWalked):
                 // Candidate i wins if it is under the threshold, strictly below earlier ones
                 // and not above later ones.
                 var conditions = ["c\(i) < \(threshold)"]
                 for j in 0..<count where j != i { conditions.append("c\(i) \(j < i ? "<" : "<=") c\(j)") }
+                if unlessWalked { conditions.append("(SELECT count(*) FROM w) < \(window)") }
                 return Fragment(" LIMIT (SELECT CASE WHEN \(conditions.joined(separator: " AND ")) THEN ? ELSE 0 END FROM g)", [n.databaseValue])
+            case .walked(let count, let threshold):
+                let anyCandidate = (0..<count).map { "c\($0) < \(threshold)" }.joined(separator: " OR ")
+                return Fragment(" LIMIT (SELECT CASE WHEN (\(anyCandidate)) AND (SELECT count(*) FROM w) >= \(window) THEN ? ELSE 0 END FROM g)", [n.databaseValue])
             case .scan(let count, let threshold):
                 let conditions = (0..<count).map { "c\($0) >= \(threshold)" }.joined(separator: " AND ")
                 return Fragment(" LIMIT (SELECT CASE WHEN \(conditions) THEN ? ELSE 0 END FROM g)", [n.databaseValue])
@@ -225,13 +248,45 @@ public enum RunSearchSQL {
             return q
         }
 
+        /// `offset + limit`: how many rows an ordered plan must produce.
+        var window: Int { limit > Int.max - offset ? Int.max : limit + offset }
+
+        /// CTEs `b` and `w`: a walk of the leading metric's `(key, value)` index, bounded by the
+        /// smallest candidate count, that stops after `offset + limit` matches.
+        ///
+        /// `b` is the value at the budget's end; `w` walks only values strictly before it, so
+        /// the walked rows are a prefix of MLflow's order (a tie at the boundary is never cut)
+        /// and a whole page found there is exactly the page the driven plan would sort out of
+        /// its candidates. When the filter's matches are dense among the high (or low) values,
+        /// this reads far fewer rows than the driver; when they are not, it costs at most a
+        /// budget's worth of probes before the driver runs.
+        func boundedWalk(_ first: OrderByClause, candidates n: Int, threshold: Int) throws(VaneError) -> Fragment {
+            let key = first.key.key.databaseValue
+            let direction = first.ascending ? "ASC" : "DESC"
+            let beyond = first.ascending ? "<" : ">"
+            // ±Inf when the budget covers every value: then the walk covers all but infinities.
+            let open = first.ascending ? "9e999" : "-9e999"
+            let counts = (0..<n).map { "c\($0)" }.joined(separator: ", ")
+            var q = Fragment("b(v) AS MATERIALIZED (SELECT coalesce((SELECT value FROM latest_metrics WHERE key = ? AND value IS NOT NULL ORDER BY value \(direction) LIMIT 1 OFFSET (SELECT max(min(\(counts), \(threshold)) - 1, 0) FROM g)), \(open)))", [key])
+            let rest = try orderTerms(from: 1)
+            q.append(", w(run_uuid) AS MATERIALIZED (SELECT r.run_uuid FROM latest_metrics o CROSS JOIN runs r ON r.run_uuid = o.run_uuid AND o.key = ? AND o.value \(beyond) (SELECT v FROM b) AND (o.value != 0 OR NOT EXISTS (SELECT 1 FROM latest_metrics x WHERE x.run_uuid = o.run_uuid AND x.key = o.key AND x.is_nan = 1))", [key])
+            q.append(rest.joins)
+            q.append(" WHERE ")
+            q.append(runConditions())
+            q.append(try allTerms(runID: "o.run_uuid"))
+            q.append(" ORDER BY o.value \(direction), ")
+            q.append(rest.orderBy)
+            q.append(" LIMIT \(window))")
+            return q
+        }
+
         /// Three ordered segments, concatenated: runs with a real value for the leading
         /// metric (walked in index order, so the scan stops once enough rows are found),
         /// runs whose latest value is NaN, runs without the metric. SQLite runs UNION ALL
         /// arms in order and stops at the outer LIMIT, so later segments only run when the
         /// earlier ones come up short.
         func metricOrdered(_ first: OrderByClause, _ arm: Arm) throws(VaneError) -> Fragment {
-            let window = limit > Int.max - offset ? Int.max : limit + offset
+            let window = self.window
             let key = first.key.key.databaseValue
             let direction = first.ascending ? "ASC" : "DESC"
             let rest = try orderTerms(from: 1)

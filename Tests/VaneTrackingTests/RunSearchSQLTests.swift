@@ -313,6 +313,24 @@ struct RunSearchSQLTests {
 
     /// Enough runs for the driving term's count to pass the threshold, so the ordered scans
     /// (not the driven plan) answer; the answers must be the same as a reference sort.
+    @Test("the bounded metric walk keeps ties at its budget's end and infinities in order")
+    func boundedWalkTies() throws {
+        let f = try Fixture()
+        // 12 runs share the value 1; 4 of them (and two infinite ones) match the filter.
+        for i in 0..<12 {
+            try f.run("t\(i)", start: Int64(100 + i), metrics: ["m": .value(1)], params: ["p": i % 3 == 0 ? "a" : "b"])
+        }
+        try f.run("inf", start: 1, metrics: ["m": .value(.infinity)], params: ["p": "a"])
+        try f.run("ninf", start: 2, metrics: ["m": .value(-.infinity)], params: ["p": "a"])
+        try f.run("high", start: 3, metrics: ["m": .value(5)], params: ["p": "b"])
+        let ties = ["t9", "t6", "t3", "t0"]  // start_time DESC within the tie
+        #expect(try f.search("params.p = 'a'", ["metrics.m DESC"], limit: 3) == ["inf", "t9", "t6"])
+        #expect(try f.search("params.p = 'a'", ["metrics.m DESC"]) == ["inf"] + ties + ["ninf"])
+        #expect(try f.search("params.p = 'a'", ["metrics.m ASC"]) == ["ninf"] + ties + ["inf"])
+        #expect(try f.search("params.p = 'a'", ["metrics.m ASC"], limit: 2, offset: 4) == ["t0", "inf"])
+        #expect(try f.search("params.p = 'b'", ["metrics.m DESC"], limit: 2) == ["high", "t11"])
+    }
+
     @Test("plans agree with a reference implementation past the driver threshold")
     func largeDriver() throws {
         let f = try Fixture()
