@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .target(name: "VaneCore", swiftSettings: swiftSettings),
@@ -38,6 +39,7 @@ let package = Package(
         .target(name: "VaneArtifacts", dependencies: ["VaneCore"], swiftSettings: swiftSettings),
         .target(name: "VaneModels", dependencies: [
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
             "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",
@@ -48,7 +50,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vane", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneHTTP",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneHTTP", "VaneModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),

@@ -1,0 +1,266 @@
+// Small models written by lightgbm 4.7.0 (2 iterations, 3 leaves, optional per-node statistics
+// dropped; lightgbm re-loads the slimmed text with identical predictions) and its own outputs
+// for LightGBMReferenceCase.rows.
+
+extension LightGBMReferenceCase {
+    static let regression: [LightGBMReferenceCase] = [
+        LightGBMReferenceCase(
+            name: "poisson", width: 1,
+            predict: [1.6911947847356679, 1.6911947847356679, 1.6911947847356679, 1.6911947847356679, 1.6911947847356679, 1.6911947847356679, 1.6911947847356679, 1.6911947847356679],
+            rawScore: [0.5254352523635112, 0.5254352523635112, 0.5254352523635112, 0.5254352523635112, 0.5254352523635112, 0.5254352523635112, 0.5254352523635112, 0.5254352523635112],
+            text: """
+tree
+version=v4
+num_class=1
+num_tree_per_iteration=1
+label_index=0
+max_feature_idx=2
+objective=poisson
+feature_names=Column_0 Column_1 Column_2
+feature_infos=[-3.1199484617298703:3.6235676883680048] [-3.2744750252613533:2.4909064319567951] [-2.7881773967346191:2.490208765842763]
+
+Tree=0
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=1.7382235259654191 0.78255159718734257
+decision_type=10 10
+left_child=1 -1
+right_child=-2 -3
+leaf_value=0.57862154772038044 1.3695177949627322 0.77344258076788419
+is_linear=0
+shrinkage=1
+
+
+Tree=1
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=1.2120035844338881 1.9532293429182015
+decision_type=10 10
+left_child=-1 -2
+right_child=1 -3
+leaf_value=-0.05318629535686923 0.13789590588948369 0.34537525373163619
+is_linear=0
+shrinkage=0.3
+
+
+end of trees
+"""),
+        LightGBMReferenceCase(
+            name: "gamma", width: 1,
+            predict: [1.4857046350985472, 1.4857046350985472, 1.4857046350985472, 0.45789807100146196, 1.9311088814032917, 1.9311088814032917, 1.4857046350985472, 0.45789807100146196],
+            rawScore: [0.3958891614641701, 0.3958891614641701, 0.3958891614641701, -0.7811086720349667, 0.6580943878760577, 0.6580943878760577, 0.3958891614641701, -0.7811086720349667],
+            text: """
+tree
+version=v4
+num_class=1
+num_tree_per_iteration=1
+label_index=0
+max_feature_idx=2
+objective=gamma
+feature_names=Column_0 Column_1 Column_2
+feature_infos=[-3.1199484617298703:3.6235676883680048] [-3.2744750252613533:2.4909064319567951] [-2.7881773967346191:2.490208765842763]
+
+Tree=0
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=-0.37794250677584196 0.71187251040432087
+decision_type=8 10
+left_child=-1 -2
+right_child=1 -3
+leaf_value=-0.30228236111487694 0.51925437444519928 0.84032999552324039
+is_linear=0
+shrinkage=1
+
+
+Tree=1
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=0.43352989177774898 -1.32624952869893
+decision_type=10 8
+left_child=1 -1
+right_child=-2 -3
+leaf_value=-0.47882631092008976 0.13884001343085839 -0.1233652129810292
+is_linear=0
+shrinkage=0.3
+
+
+end of trees
+"""),
+        LightGBMReferenceCase(
+            name: "tweedie", width: 1,
+            predict: [1.395773915395998, 1.395773915395998, 1.395773915395998, 1.0777795581597678, 1.7436611420996384, 1.7436611420996384, 1.395773915395998, 1.0777795581597678],
+            rawScore: [0.33344903950252003, 0.33344903950252003, 0.33344903950252003, 0.07490296007256875, 0.5559870073534477, 0.5559870073534477, 0.33344903950252003, 0.07490296007256875],
+            text: """
+tree
+version=v4
+num_class=1
+num_tree_per_iteration=1
+label_index=0
+max_feature_idx=2
+objective=tweedie
+feature_names=Column_0 Column_1 Column_2
+feature_infos=[-3.1199484617298703:3.6235676883680048] [-3.2744750252613533:2.4909064319567951] [-2.7881773967346191:2.490208765842763]
+
+Tree=0
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=0.78255159718734257 -0.22164675801922371
+decision_type=10 8
+left_child=1 -1
+right_child=-2 -3
+leaf_value=0.30306107039884406 0.93930509326435641 0.56160714982879534
+is_linear=0
+shrinkage=1
+
+
+Tree=1
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=1.2120035844338881 0.083034899373658419
+decision_type=10 10
+left_child=1 -1
+right_child=-2 -3
+leaf_value=-0.22815811032627531 0.29089396983011678 -0.0056201424753475988
+is_linear=0
+shrinkage=0.3
+
+
+end of trees
+"""),
+        LightGBMReferenceCase(
+            name: "regressionL1", width: 1,
+            predict: [-0.15575823716819281, -0.15575823716819281, -0.15575823716819281, -0.9274388491362333, 0.7534518069773912, 0.7534518069773912, 0.29187362261116506, -0.9274388491362333],
+            rawScore: [-0.15575823716819281, -0.15575823716819281, -0.15575823716819281, -0.9274388491362333, 0.7534518069773912, 0.7534518069773912, 0.29187362261116506, -0.9274388491362333],
+            text: """
+tree
+version=v4
+num_class=1
+num_tree_per_iteration=1
+label_index=0
+max_feature_idx=2
+objective=regression_l1
+feature_names=Column_0 Column_1 Column_2
+feature_infos=[-3.1199484617298703:3.6235676883680048] [-3.2744750252613533:2.4909064319567951] [-2.7881773967346191:2.490208765842763]
+
+Tree=0
+num_leaves=3
+num_cat=0
+split_feature=0 1
+threshold=0.15665148374455698 0.54294815906181326
+decision_type=10 10
+left_child=1 -1
+right_child=-2 -3
+leaf_value=-0.4091685242950916 0.50004151985049239 0.038463335484266281
+is_linear=0
+shrinkage=1
+
+
+Tree=1
+num_leaves=3
+num_cat=0
+split_feature=0 1
+threshold=-0.37794250677584196 -0.3664857565386837
+decision_type=8 8
+left_child=-1 -2
+right_child=1 -3
+leaf_value=-0.51827032484114166 -0.074341268464922894 0.25341028712689878
+is_linear=0
+shrinkage=0.3
+
+
+end of trees
+"""),
+        LightGBMReferenceCase(
+            name: "huber", width: 1,
+            predict: [-0.10143641600768424, -0.10143641600768424, -0.10143641600768424, -0.47858590431434644, 0.435250088226831, 0.435250088226831, -0.10143641600768424, -0.47858590431434644],
+            rawScore: [-0.10143641600768424, -0.10143641600768424, -0.10143641600768424, -0.47858590431434644, 0.435250088226831, 0.435250088226831, -0.10143641600768424, -0.47858590431434644],
+            text: """
+tree
+version=v4
+num_class=1
+num_tree_per_iteration=1
+label_index=0
+max_feature_idx=2
+objective=huber
+feature_names=Column_0 Column_1 Column_2
+feature_infos=[-3.1199484617298703:3.6235676883680048] [-3.2744750252613533:2.4909064319567951] [-2.7881773967346191:2.490208765842763]
+
+Tree=0
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=0.17753381654671432 -0.58541197225822061
+decision_type=10 8
+left_child=1 -1
+right_child=-2 -3
+leaf_value=-0.23918996667555931 0.23528540772141227 -0.054872596207137969
+is_linear=0
+shrinkage=1
+
+
+Tree=1
+num_leaves=3
+num_cat=0
+split_feature=0 0
+threshold=0.21020008825749978 -0.47620687942255119
+decision_type=10 8
+left_child=1 -1
+right_child=-2 -3
+leaf_value=-0.23939593763878711 0.19996468050541868 -0.046563819800546274
+is_linear=0
+shrinkage=0.3
+
+
+end of trees
+"""),
+        LightGBMReferenceCase(
+            name: "quantile", width: 1,
+            predict: [0.4742112844116779, 0.4742112844116779, 0.4742112844116779, 0.4742112844116779, 1.7876806452449365, 1.2224301473922305, 0.4742112844116779, 0.4742112844116779],
+            rawScore: [0.4742112844116779, 0.4742112844116779, 0.4742112844116779, 0.4742112844116779, 1.7876806452449365, 1.2224301473922305, 0.4742112844116779, 0.4742112844116779],
+            text: """
+tree
+version=v4
+num_class=1
+num_tree_per_iteration=1
+label_index=0
+max_feature_idx=2
+objective=quantile
+feature_names=Column_0 Column_1 Column_2
+feature_infos=[-3.1199484617298703:3.6235676883680048] [-3.2744750252613533:2.4909064319567951] [-2.7881773967346191:2.490208765842763]
+
+Tree=0
+num_leaves=3
+num_cat=0
+split_feature=0 1
+threshold=0.50246270615571376 -0.42830791884769875
+decision_type=10 8
+left_child=-1 -2
+right_child=1 -3
+leaf_value=0.7357101798057557 1.3412557173573147 1.714876994462577
+is_linear=0
+shrinkage=1
+
+
+Tree=1
+num_leaves=3
+num_cat=0
+split_feature=0 1
+threshold=0.25470757771297631 0.035403758456679674
+decision_type=10 10
+left_child=-1 -2
+right_child=1 -3
+leaf_value=-0.26149889539407778 0.072803650782359564 0.48671996758647473
+is_linear=0
+shrinkage=0.3
+
+
+end of trees
+""")
+    ]
+}
