@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// Streams rows from a CSV file (header of feature names, empty field = missing) or a JSON
 /// lines file (`{feature: value}` per line), in batches ordered as the model's features.
@@ -90,7 +86,7 @@ public final class RowReader {
                 throw ModelError.badInput("line \(lineNumber) has more fields than the header's \(columnTarget.count)")
             }
             if let target = columnTarget[column] {
-                values[base + target] = try Self.number(field, lineNumber: lineNumber, column: header?[column] ?? "\(column)")
+                values[base + target] = try Self.number(field, lineNumber: lineNumber, column: self.header?[column] ?? "\(column)")
             }
             column += 1
         }
@@ -128,7 +124,7 @@ public final class RowReader {
     static func csvFields(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws(ModelError) -> [String] {
         var fields: [String] = []
         try forEachCSVField(line, lineNumber: lineNumber) { field throws(ModelError) in
-            fields.append(String(decoding: field, as: UTF8.self).trimmingBlanks())
+            fields.append(String(decoding: field, as: UTF8.self).trimmingCharacters(in: .whitespaces))
         }
         return fields
     }
@@ -171,7 +167,8 @@ public final class RowReader {
     }
 
     /// A field as a number: empty, `null`, `NA` and `NaN` are missing.
-    static func number(_ field: UnsafeBufferPointer<UInt8>, lineNumber: Int, column: String) throws(ModelError) -> Double {
+    /// `column` names the column in the error message; it is only evaluated for a bad field.
+    static func number(_ field: UnsafeBufferPointer<UInt8>, lineNumber: Int, column: @autoclosure () -> String) throws(ModelError) -> Double {
         var lo = 0, hi = field.count
         while lo < hi, field[lo] == 0x20 || field[lo] == 0x09 { lo += 1 }
         while hi > lo, field[hi - 1] == 0x20 || field[hi - 1] == 0x09 { hi -= 1 }
@@ -184,7 +181,7 @@ public final class RowReader {
         case "inf", "infinity", "+inf", "+infinity": return .infinity
         case "-inf", "-infinity": return -.infinity
         default:
-            throw ModelError.badInput("line \(lineNumber), column '\(column)': '\(text.prefix(40))' is not a number")
+            throw ModelError.badInput("line \(lineNumber), column '\(column())': '\(text.prefix(40))' is not a number")
         }
     }
 
@@ -201,14 +198,5 @@ public final class RowReader {
             if field.contains(where: { $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "X") || $0 == UInt8(ascii: "(") }) { return nil }
             return value
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingBlanks() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }
