@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vane", targets: ["vane"]),
+        // The model runtimes as a library, for Benchmarks/serving's in-process batch timing.
+        .library(name: "VaneModels", targets: ["VaneModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -22,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         .target(name: "VaneCore", swiftSettings: swiftSettings),
@@ -41,8 +44,14 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
+        .target(name: "VaneMonitoring", swiftSettings: swiftSettings),
+        .target(name: "VaneServing", dependencies: [
+            "VaneCore", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -50,7 +59,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vane", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneHTTP", "VaneModels",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneHTTP", "VaneModels", "VaneServing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -59,8 +68,10 @@ let package = Package(
         .testTarget(name: "VaneRegistryTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneArtifactsTests", dependencies: ["VaneCore", "VaneArtifacts"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneServingTests", dependencies: ["VaneServing", "VaneModels", "VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneHTTPTests", dependencies: [
-            "VaneHTTP", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",
+            "VaneHTTP", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
     ]

@@ -164,6 +164,8 @@ export MLFLOW_HTTP_REQUEST_MAX_RETRIES=0      # a 5xx fails at once instead of b
 export MLFLOW_HTTP_REQUEST_TIMEOUT=30
 export INTEROP_SERVER_KIND="$([ "$AGAINST_MLFLOW" -eq 1 ] && echo mlflow || echo vane)"
 export INTEROP_WORK_DIR="$TMP/client"
+export VANE_BIN="$VANE"                        # test_inference.py starts `vane serve` with it
+export INTEROP_MODEL_FIXTURES="$REPO/Tests/Fixtures/models"
 export PYTHONDONTWRITEBYTECODE=1
 export GIT_PYTHON_REFRESH=quiet               # mlflow probes git for run tags; no repo noise
 mkdir -p "$INTEROP_WORK_DIR"

@@ -1,3 +1,4 @@
+import Foundation
 import VaneCore
 
 /// A parsed JSON document. Vane parses request bodies itself: fast, with a nesting-depth limit,
@@ -206,5 +207,41 @@ struct JSONParser {
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw fail("invalid number") }
         return .double(d)
+    }
+
+    /// A JSON number read with `strtod`, without a `String` in between (the request data hot path).
+    mutating func fastDouble() throws(VaneError) -> Double {
+        let start = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "I") { try literal("Infinity"); return -.infinity }
+        }
+        let digitsStart = index
+        while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+        guard index > digitsStart else { throw fail("invalid value") }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let f = index
+            while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+            guard index > f else { throw fail("invalid number") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let e = index
+            while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+            guard index > e else { throw fail("invalid number") }
+        }
+        let length = index - start
+        guard length < 64 else {
+            guard let d = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw fail("invalid number") }
+            return d
+        }
+        // The grammar is checked above, so strtod reads exactly these bytes.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buf in
+            for i in 0..<length { buf[i] = CChar(bitPattern: bytes[start + i]) }
+            buf[length] = 0
+            return strtod(buf.baseAddress!, nil)
+        }
     }
 }

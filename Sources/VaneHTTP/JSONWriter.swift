@@ -48,6 +48,25 @@ public struct JSONWriter {
 
     /// A string element of an array.
     public mutating func element(_ value: String) { separate(); writeString(value) }
+    /// Opens an array as a value (top level or in an array).
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    /// An integer element of an array.
+    public mutating func rawElement(_ value: Int64) { separate(); writeInt(value) }
+    /// A boolean element of an array.
+    public mutating func rawElement(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    /// A number element of an array in its shortest round-trip form (the `Float`'s when `float`);
+    /// non-finite values as the bare tokens `NaN`, `Infinity`, `-Infinity` that Python's json reads.
+    public mutating func rawElementNumber(_ value: Double, float: Bool) {
+        separate()
+        if value.isNaN { bytes.append(contentsOf: "NaN".utf8); return }
+        if value.isInfinite { bytes.append(contentsOf: (value > 0 ? "Infinity" : "-Infinity").utf8); return }
+        if value == value.rounded(), abs(value) < 1e15 {
+            writeInt(Int64(value))
+            bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
+            return
+        }
+        if float { bytes.append(contentsOf: Float(value).description.utf8) } else { bytes.append(contentsOf: value.description.utf8) }
+    }
 
     mutating func writeInt(_ v: Int64) {
         if v == 0 { bytes.append(UInt8(ascii: "0")); return }

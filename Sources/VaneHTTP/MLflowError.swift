@@ -40,36 +40,6 @@ struct MLflowError: HTTPResponseError {
     }
 }
 
-/// Turns every error thrown below it into MLflow's error shape, so that no route answers
-/// with an HTML page or an empty 500.
-struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as VaneError {
-            if error.code == .internalError {
-                context.logger.error("internal error", metadata: ["error": "\(error.message)", "path": "\(request.uri.path)"])
-            }
-            return try MLflowError(error).response(from: request, context: context)
-        } catch let error as MLflowError {
-            return try error.response(from: request, context: context)
-        } catch let error as HTTPError {
-            let code: String = switch error.status {
-            case .notFound: "ENDPOINT_NOT_FOUND"
-            case .contentTooLarge: "REQUEST_LIMIT_EXCEEDED"
-            case .methodNotAllowed: "BAD_REQUEST"
-            default: error.status.code < 500 ? "INVALID_PARAMETER_VALUE" : "INTERNAL_ERROR"
-            }
-            return try MLflowError(status: error.status, errorCode: code, message: error.body ?? error.status.reasonPhrase)
-                .response(from: request, context: context)
-        } catch {
-            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return try MLflowError(status: .internalServerError, errorCode: "INTERNAL_ERROR", message: "Internal error")
-                .response(from: request, context: context)
-        }
-    }
-}
-
 extension Request {
     /// The MLflow parameters of this request: the JSON body for POST/PATCH/DELETE, the query for GET.
     func mlflowInput(context: some RequestContext) async throws -> MLflowInput {

@@ -5,6 +5,7 @@ import NIOCore
 import VaneArtifacts
 import VaneCore
 import VaneRegistry
+import VaneServing
 import VaneStorage
 import VaneTracking
 
@@ -46,23 +47,16 @@ public struct VaneStores: Sendable {
 
 /// Builds the Hummingbird application of `vane server`.
 public enum VaneApplication {
-    /// The router with every surface: MLflow (both prefixes), artifacts, health, version, metrics.
+    /// The router with every surface: MLflow (both prefixes), artifacts, inference over the
+    /// registry's models (OIP v2 and MLflow scoring), health, version, metrics.
     public static func makeRouter(stores: VaneStores) -> Router<VaneRequestContext> {
-        let router = Router(context: VaneRequestContext.self)
-        router.add(middleware: VaneMetricsMiddleware())
-        router.add(middleware: MLflowErrorMiddleware())
-
-        router.get("health") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK")))
-        }
-        router.get("version") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: vaneVersion)))
-        }
-        router.get("metrics") { _, _ in
-            var buffer: [UInt8] = []
-            VaneMetrics.registry.emit(into: &buffer)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
-        }
+        let router = makeBaseRouter()
+        let catalog = RegistryModelCatalog(
+            resolver: ModelResolver(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts),
+            registry: stores.registry)
+        let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
+        inference.addOpenInferenceRoutes(to: router)
+        inference.addRegistryScoringRoutes(to: router)
 
         let clock = SystemClock()
         let mlflow = MLflowRoutes<VaneRequestContext>(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts, clock: clock)
@@ -77,13 +71,51 @@ public enum VaneApplication {
         return router
     }
 
+    /// The router of `vane serve`: one model over OIP v2 and MLflow scoring, with health,
+    /// version and metrics.
+    public static func makeServeRouter(catalog: SingleModelCatalog) -> Router<VaneRequestContext> {
+        let router = makeBaseRouter()
+        let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
+        inference.addOpenInferenceRoutes(to: router)
+        inference.addSingleModelScoringRoutes(to: router, modelName: catalog.served.name)
+        return router
+    }
+
+    /// Middleware and the routes every Vane server has: `/health`, `/version`, `/metrics`.
+    static func makeBaseRouter() -> Router<VaneRequestContext> {
+        let router = Router(context: VaneRequestContext.self)
+        router.add(middleware: VaneMetricsMiddleware())
+        router.add(middleware: ErrorResponseMiddleware())
+        router.get("health") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK")))
+        }
+        router.get("version") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: vaneVersion)))
+        }
+        router.get("metrics") { _, _ in
+            var buffer: [UInt8] = []
+            VaneMetrics.registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        return router
+    }
+
     /// The application listening on `configuration`'s address.
     public static func make(configuration: VaneServerConfiguration, stores: VaneStores, logger: Logger) -> some ApplicationProtocol {
         _ = VaneMetrics.registry
-        let router = makeRouter(stores: stores)
-        return Application(
+        return make(router: makeRouter(stores: stores), host: configuration.host, port: configuration.port, logger: logger)
+    }
+
+    /// The application of `vane serve` for one model.
+    public static func makeServe(catalog: SingleModelCatalog, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        _ = VaneMetrics.registry
+        return make(router: makeServeRouter(catalog: catalog), host: host, port: port, logger: logger)
+    }
+
+    static func make(router: Router<VaneRequestContext>, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vane/\(vaneVersion)"),
+            configuration: .init(address: .hostname(host, port: port), serverName: "vane/\(vaneVersion)"),
             logger: logger)
     }
 }

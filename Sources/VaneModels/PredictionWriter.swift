@@ -25,7 +25,7 @@ public enum PredictionWriter {
     }
 
     /// The value of one row of an output.
-    static func appendRow(_ row: Int, of value: ModelOutput.Value, rowCount: Int, to out: inout [UInt8]) {
+    public static func appendRow(_ row: Int, of value: ModelOutput.Value, rowCount: Int, to out: inout [UInt8]) {
         switch value {
         case .labelMap(let labels, let values):
             let width = labels.count

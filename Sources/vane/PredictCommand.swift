@@ -1,16 +1,20 @@
 import ArgumentParser
 import Foundation
 import Synchronization
+import VaneCore
 import VaneModels
+import VaneServing
 
 /// `vane predict`: batch scoring of a CSV or JSON lines file, without a server.
-struct PredictCommand: ParsableCommand {
+struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Score a file of rows with a model and write one JSON line per row.",
         discussion: """
-            SOURCE is a model file (XGBoost JSON or UBJSON, LightGBM text, ONNX) or an MLflow \
-            model directory, whose MLmodel file picks the flavour (xgboost, lightgbm, onnx).
+            SOURCE is a model file (XGBoost JSON or UBJSON, LightGBM text, ONNX), an MLflow \
+            model directory, whose MLmodel file picks the flavour (xgboost, lightgbm, onnx), or a \
+            registry URI resolved through the data directory (models:/NAME/VERSION, \
+            models:/NAME@ALIAS, models:/NAME/latest, models:/m-ID, runs:/RUN-ID/PATH).
 
             The input is CSV with a header of feature names (an empty field is a missing value) \
             or JSON lines of {feature: value} objects (by extension .jsonl, .ndjson or .json, or \
@@ -24,8 +28,10 @@ struct PredictCommand: ParsableCommand {
             Ctrl-C stops the run and leaves no partial output file.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The model file or MLflow model directory.", valueName: "source"))
+    @Option(name: .long, help: ArgumentHelp("The model file, MLflow model directory, or models:/ or runs:/ URI.", valueName: "source"))
     var model: String
+
+    @OptionGroup var data: DataDirectoryOption
 
     @Option(name: .long, help: ArgumentHelp("The rows to score (- for standard input).", valueName: "file"))
     var input: String
@@ -46,10 +52,21 @@ struct PredictCommand: ParsableCommand {
         guard batchSize > 0, batchSize <= 1 << 20 else { throw ValidationError("--batch-size must be between 1 and 1048576") }
     }
 
-    func run() throws {
+    func run() async throws {
         let inputFormat: RowReader.Format? = format.map { $0.lowercased() == "csv" ? .csv : .jsonLines }
+        let modelPath: String
         do {
-            let loaded = try ModelLoader.load(path: model)
+            let (source, resolver) = try await ModelSourceResolution.resolve(model, data: data)
+            modelPath = try await resolver.resolve(source).path
+        } catch let error as VaneError {
+            FileHandle.standardError.write(Data("vane predict: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        } catch {
+            FileHandle.standardError.write(Data("vane predict: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            let loaded = try ModelLoader.load(path: modelPath)
             let progress = ProgressLine(totalBytes: input == "-" ? nil : Self.fileSize(input))
             PredictCommand.installInterruptHandler()
             let rows = try BatchPredictor(model: loaded, batchSize: batchSize).run(

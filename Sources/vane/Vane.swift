@@ -12,5 +12,5 @@ struct Vane: AsyncParsableCommand {
             Run `vane server` to start the server on 127.0.0.1:5000 with data in ./vane-data.
             """,
         version: VersionCommand.versionString,
-        subcommands: [ServerCommand.self, VersionCommand.self, DBCommand.self, GCCommand.self, PredictCommand.self])
+        subcommands: [ServerCommand.self, ServeCommand.self, VersionCommand.self, DBCommand.self, GCCommand.self, PredictCommand.self])
 }

@@ -1,0 +1,195 @@
+import Dispatch
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOPosix
+import VaneCore
+import VaneModels
+import VaneServing
+
+/// The inference surfaces over a ``ModelCatalog``: Open Inference Protocol v2 REST under `/v2`
+/// and MLflow scoring (`/invocations`).
+///
+/// Errors take each protocol's shape (see ``ErrorResponseMiddleware``): 400 for a bad request,
+/// shape or datatype, 404 for an unknown model or version, 413 for a body over ``maxBodySize``.
+struct InferenceRoutes<Context: RequestContext>: Sendable {
+    /// The largest inference request body accepted.
+    static var maxBodySize: Int { 64 * 1024 * 1024 }
+    /// Batches with more values than this are scored on NIO's blocking thread pool, so that a big
+    /// request does not hold a concurrency thread that small requests are waiting for.
+    static var offloadThreshold: Int { 1 << 16 }
+
+    let catalog: any ModelCatalog
+
+    /// `/v2/…`: health, server and model metadata, model readiness and infer.
+    func addOpenInferenceRoutes(to router: Router<Context>) {
+        router.get("v2") { _, _ in
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("name", "vane")
+            w.field("version", vaneVersion)
+            w.beginArray("extensions")
+            w.element("binary_tensor_data")
+            w.endArray()
+            w.endObject()
+            return w.response()
+        }
+        router.get("v2/health/live") { _, _ in Response(status: .ok) }
+        router.get("v2/health/ready") { _, _ in Response(status: .ok) }
+        for versioned in [false, true] {
+            let base = versioned ? "v2/models/:name/versions/:version" : "v2/models/:name"
+            router.get(RouterPath(base)) { request, context in
+                try await metadata(context: context)
+            }
+            router.get(RouterPath(base + "/ready")) { _, context in
+                _ = try await model(context)
+                return Response(status: .ok)
+            }
+            router.post(RouterPath(base + "/infer")) { request, context in
+                try await infer(request, context: context)
+            }
+        }
+    }
+
+    /// `POST /invocations` for the catalog's one model (`vane serve`), with `/ping` and `/health`
+    /// as `mlflow models serve` has them.
+    func addSingleModelScoringRoutes(to router: Router<Context>, modelName: String) {
+        router.post("invocations") { request, context in
+            try await score(request, context: context, name: modelName, version: nil)
+        }
+        router.get("ping") { _, _ in Response(status: .ok) }
+    }
+
+    /// `POST /models/{name}[/versions/{version}]/invocations`: MLflow scoring per registered model
+    /// (`vane server`).
+    func addRegistryScoringRoutes(to router: Router<Context>) {
+        router.post("models/:name/invocations") { request, context in
+            try await score(request, context: context, name: context.parameters.get("name") ?? "", version: nil)
+        }
+        router.post("models/:name/versions/:version/invocations") { request, context in
+            try await score(request, context: context, name: context.parameters.get("name") ?? "", version: context.parameters.get("version"))
+        }
+    }
+
+    // MARK: Handlers
+
+    func model(_ context: Context) async throws -> ServedModel {
+        let name = context.parameters.get("name") ?? ""
+        return try await catalog.model(named: name, version: context.parameters.get("version"))
+    }
+
+    func metadata(context: Context) async throws -> Response {
+        let served = try await model(context)
+        let versions = try await catalog.versions(of: served.name)
+        let signature = served.signature
+        var w = JSONWriter(capacity: 512)
+        w.beginObject()
+        w.field("name", served.name)
+        w.beginArray("versions")
+        for version in versions { w.element(version) }
+        w.endArray()
+        w.field("platform", served.platform)
+        w.beginArray("inputs")
+        w.beginObject()
+        w.field("name", signature.inputName)
+        w.field("datatype", signature.inputDatatype.rawValue)
+        w.beginArray("shape")
+        w.rawElement(-1)
+        w.rawElement(Int64(signature.featureCount))
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.beginArray("outputs")
+        for output in signature.outputs {
+            w.beginObject()
+            w.field("name", output.name)
+            w.field("datatype", output.datatype.rawValue)
+            w.beginArray("shape")
+            w.rawElement(-1)
+            for dim in output.shapePerRow { w.rawElement(Int64(dim)) }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        if let names = signature.featureNames {
+            w.beginObject("parameters")
+            var list = JSONWriter()
+            list.beginArray()
+            for name in names { list.element(name) }
+            list.endArray()
+            w.field("feature_names", String(decoding: list.bytes, as: UTF8.self))
+            w.endObject()
+        }
+        w.endObject()
+        return w.response()
+    }
+
+    func infer(_ request: Request, context: Context) async throws -> Response {
+        let served = try await model(context)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var rows = 0
+        var failed = true
+        defer {
+            served.metrics.record(.openInference, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: failed)
+        }
+        let body = try await Self.collect(request)
+        let headerLength = try request.headers[OIPResponse.headerLengthField].map { text throws(VaneError) -> Int in
+            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+                throw VaneError.invalid("Inference-Header-Content-Length must be a non-negative integer")
+            }
+            return n == 0 ? body.count : n
+        }
+        let oip = try OIPRequest(body: body, headerLength: headerLength)
+        let batch = try served.batch(from: oip.inputs)
+        let requested = oip.outputs.map { Set($0.map(\.name)) }
+        var outputs = try await Self.predict(served, batch, outputs: requested)
+        if let order = oip.outputs?.map(\.name) {
+            outputs.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
+        }
+        let binaryByName = Dictionary((oip.outputs ?? []).map { ($0.name, $0.binaryData) }, uniquingKeysWith: { a, _ in a })
+        let response = OIPResponse(model: served, id: oip.id, outputs: outputs, rowCount: batch.rowCount) { name in
+            (binaryByName[name] ?? nil) ?? oip.binaryDataOutput
+        }
+        rows = batch.rowCount
+        failed = false
+        return response.response()
+    }
+
+    func score(_ request: Request, context: Context, name: String, version: String?) async throws -> Response {
+        let served = try await catalog.model(named: name, version: version)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var rows = 0
+        var failed = true
+        defer {
+            served.metrics.record(.mlflowScoring, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: failed)
+        }
+        let body = try await Self.collect(request)
+        let batch = try ScoringRequest.batch(body: body, contentType: request.headers[.contentType], model: served)
+        let outputs = try await Self.predict(served, batch, outputs: nil)
+        let writer = ScoringRequest.response(outputs: outputs, model: served, rowCount: batch.rowCount)
+        rows = batch.rowCount
+        failed = false
+        return writer.response()
+    }
+
+    // MARK: Helpers
+
+    static func collect(_ request: Request) async throws -> [UInt8] {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodySize)
+        } catch {
+            throw VaneError(.tooLarge, "Request body exceeds the limit of \(maxBodySize) bytes")
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    static func predict(_ served: ServedModel, _ batch: FeatureBatch, outputs: Set<String>?) async throws -> [ModelOutput] {
+        if batch.values.count <= offloadThreshold {
+            return try served.predict(batch, outputs: outputs)
+        }
+        return try await NIOThreadPool.singleton.runIfActive {
+            try served.predict(batch, outputs: outputs)
+        }
+    }
+}

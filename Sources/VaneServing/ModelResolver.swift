@@ -1,0 +1,114 @@
+import VaneArtifacts
+import VaneCore
+import VaneRegistry
+import VaneTracking
+
+/// Turns a ``ModelSource`` into a file or directory to load, through the registry, the
+/// tracking store and the artifact store.
+///
+/// Every path it returns lies inside the artifact store's root: model version sources and run
+/// artifact locations are client-supplied strings, so they are checked like any artifact access.
+public struct ModelResolver: Sendable {
+    /// A source resolved to something loadable.
+    public struct Resolved: Sendable, Equatable {
+        /// The model file or MLflow model directory.
+        public var path: String
+        /// The registered model version it came from, when it came from the registry.
+        public var registeredName: String?
+        public var version: Int64?
+        /// Identifies what was loaded: a registry version's source and creation time, or the path.
+        public var cacheKey: String
+    }
+
+    let tracking: (any TrackingStore)?
+    let registry: (any RegistryStore)?
+    let artifacts: LocalArtifactStore?
+
+    /// A resolver over Vane's stores.
+    public init(tracking: any TrackingStore, registry: any RegistryStore, artifacts: LocalArtifactStore) {
+        self.tracking = tracking
+        self.registry = registry
+        self.artifacts = artifacts
+    }
+
+    /// A resolver for plain paths only (no data directory).
+    public init() {
+        self.tracking = nil
+        self.registry = nil
+        self.artifacts = nil
+    }
+
+    /// Resolves `source`. Registry sources that point at further `models:` URIs are followed a
+    /// few levels deep, never in a loop.
+    public func resolve(_ source: ModelSource) async throws -> Resolved {
+        try await resolve(source, depth: 0)
+    }
+
+    /// The registry version `source` names, without loading anything.
+    public func modelVersion(_ source: ModelSource) async throws -> ModelVersion? {
+        guard let registry = registry else { return nil }
+        switch source {
+        case .registryVersion(let name, let version):
+            return try await registry.modelVersion(name: name, version: version)
+        case .registryAlias(let name, let alias):
+            return try await registry.modelVersion(name: name, alias: alias)
+        case .registryLatest(let name, let stage):
+            var stages: [ModelStage] = []
+            if let stage {
+                do { stages = [try ModelStage(parsing: stage)] } catch {
+                    throw VaneError.invalid("Invalid model URI 'models:/\(name)/\(stage)': '\(stage)' is neither a version number, 'latest' nor a stage (None, Staging, Production, Archived); write an alias as models:/\(name)@alias.")
+                }
+            }
+            let latest = try await registry.latestVersions(name: name, stages: stages)
+            guard let newest = latest.max(by: { $0.version < $1.version }) else {
+                throw VaneError.notFound("Registered model '\(name)' has no versions\(stage.map { " in stage '\($0)'" } ?? "").")
+            }
+            return newest
+        default:
+            return nil
+        }
+    }
+
+    private func resolve(_ source: ModelSource, depth: Int) async throws -> Resolved {
+        guard depth < 4 else { throw VaneError.invalid("Model source '\(source)' refers to other model URIs too many levels deep.") }
+        switch source {
+        case .path(let path):
+            return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "path:" + path)
+        case .registryVersion, .registryAlias, .registryLatest:
+            guard let version = try await modelVersion(source) else { throw Self.needsStore(source) }
+            var resolved = try await resolveURI(version.source, depth: depth)
+            resolved.registeredName = version.name
+            resolved.version = version.version
+            resolved.cacheKey = "registry:\(version.name)/\(version.version)/\(version.creationTimestamp)/\(version.source)"
+            return resolved
+        case .loggedModel(let id):
+            guard let tracking, let artifacts else { throw Self.needsStore(source) }
+            let model = try await tracking.loggedModel(id: id)
+            let path = try artifacts.localPath(ofURI: model.artifactLocation)
+            return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "logged:\(id)")
+        case .run(let id, let relative):
+            guard let tracking, let artifacts else { throw Self.needsStore(source) }
+            let run = try await tracking.run(id: id)
+            let base = try artifacts.localPath(ofURI: run.info.artifactURI)
+            let inner = try ArtifactPath(validating: relative)
+            let path = inner.components.isEmpty ? base : base + "/" + inner.components.joined(separator: "/")
+            // The joined path is re-checked as a store path so that no link inside the run's tree leads out.
+            let checked = try artifacts.localPath(ofURI: path)
+            return Resolved(path: checked, registeredName: nil, version: nil, cacheKey: "run:\(id)/\(inner)")
+        }
+    }
+
+    /// A model version's `source`: another model URI, or an artifact location in the store.
+    private func resolveURI(_ uri: String, depth: Int) async throws -> Resolved {
+        if uri.hasPrefix("models:") || uri.hasPrefix("runs:") {
+            return try await resolve(try ModelSource(parsing: uri), depth: depth + 1)
+        }
+        guard let artifacts else { throw VaneError.invalid("Model source '\(uri)' needs Vane's data directory.") }
+        let path = try artifacts.localPath(ofURI: uri)
+        return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "uri:" + uri)
+    }
+
+    private static func needsStore(_ source: ModelSource) -> VaneError {
+        VaneError.invalid("Model source '\(source)' is resolved through Vane's registry: give a data directory (--data-dir) that holds it.")
+    }
+}
