@@ -126,18 +126,13 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
 
     func infer(_ request: Request, context: Context) async throws -> Response {
         let served = try await model(context)
-        let start = DispatchTime.now().uptimeNanoseconds
-        var rows = 0
-        var failed = true
-        defer {
-            served.metrics.record(.openInference, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: failed)
-        }
-        let body = try await Self.collect(request)
-        let headerLength = try request.headers[OIPResponse.headerLengthField].map { text throws(VaneError) -> Int in
-            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
-                throw VaneError.invalid("Inference-Header-Content-Length must be a non-negative integer")
-            }
-            return n == 0 ? body.count : n
+        return try await Self.measured(served, .openInference) { () async throws -> (Response, rows: Int) in
+            let body = try await Self.collect(request)
+            let headerLength = try request.headers[OIPResponse.headerLengthField].map { text throws(VaneError) -> Int in
+                guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+                    throw VaneError.invalid("Inference-Header-Content-Length must be a non-negative integer")
+                }
+                return n == 0 ? body.count : n
         }
         let oip = try OIPRequest(body: body, headerLength: headerLength)
         let batch = try served.batch(from: oip.inputs)
@@ -150,29 +145,37 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
         let response = OIPResponse(model: served, id: oip.id, outputs: outputs, rowCount: batch.rowCount) { name in
             (binaryByName[name] ?? nil) ?? oip.binaryDataOutput
         }
-        rows = batch.rowCount
-        failed = false
-        return response.response()
+        return (response.response(), batch.rowCount)
+        }
     }
 
     func score(_ request: Request, context: Context, name: String, version: String?) async throws -> Response {
         let served = try await catalog.model(named: name, version: version)
-        let start = DispatchTime.now().uptimeNanoseconds
-        var rows = 0
-        var failed = true
-        defer {
-            served.metrics.record(.mlflowScoring, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: failed)
+        return try await Self.measured(served, .mlflowScoring) { () async throws -> (Response, rows: Int) in
+            let body = try await Self.collect(request)
+            let batch = try ScoringRequest.batch(body: body, contentType: request.headers[.contentType], model: served)
+            let outputs = try await Self.predict(served, batch, outputs: nil)
+            let writer = ScoringRequest.response(outputs: outputs, model: served, rowCount: batch.rowCount)
+            return (writer.response(), batch.rowCount)
         }
-        let body = try await Self.collect(request)
-        let batch = try ScoringRequest.batch(body: body, contentType: request.headers[.contentType], model: served)
-        let outputs = try await Self.predict(served, batch, outputs: nil)
-        let writer = ScoringRequest.response(outputs: outputs, model: served, rowCount: batch.rowCount)
-        rows = batch.rowCount
-        failed = false
-        return writer.response()
     }
 
     // MARK: Helpers
+
+    /// Runs one request for `served` and records it in the model's metrics: rows scored and
+    /// latency, or an error when `body` throws.
+    static func measured(_ served: ServedModel, _ proto: InferenceMetrics.InferenceProtocol,
+                         _ body: () async throws -> (Response, rows: Int)) async throws -> Response {
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            let (response, rows) = try await body()
+            served.metrics.record(proto, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: false)
+            return response
+        } catch {
+            served.metrics.record(proto, rows: 0, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: true)
+            throw error
+        }
+    }
 
     static func collect(_ request: Request) async throws -> [UInt8] {
         let buffer: ByteBuffer

@@ -178,12 +178,14 @@ struct JSONParser {
         return v
     }
 
-    mutating func number() throws(VaneError) -> JSONValue {
+    /// Advances over a JSON number; returns where it starts and whether it is an integer, or
+    /// nil for the token `-Infinity`.
+    mutating func scanNumber() throws(VaneError) -> (start: Int, isInteger: Bool)? {
         let start = index
         var isInteger = true
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "I") { try literal("Infinity"); return .double(-.infinity) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "I") { try literal("Infinity"); return nil }
         }
         let digitsStart = index
         while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
@@ -203,6 +205,11 @@ struct JSONParser {
             while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
             guard index > e else { throw fail("invalid number") }
         }
+        return (start, isInteger)
+    }
+
+    mutating func number() throws(VaneError) -> JSONValue {
+        guard let (start, isInteger) = try scanNumber() else { return .double(-.infinity) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw fail("invalid number") }
@@ -211,27 +218,7 @@ struct JSONParser {
 
     /// A JSON number read with `strtod`, without a `String` in between (the request data hot path).
     mutating func fastDouble() throws(VaneError) -> Double {
-        let start = index
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "I") { try literal("Infinity"); return -.infinity }
-        }
-        let digitsStart = index
-        while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
-        guard index > digitsStart else { throw fail("invalid value") }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            let f = index
-            while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
-            guard index > f else { throw fail("invalid number") }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            let e = index
-            while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
-            guard index > e else { throw fail("invalid number") }
-        }
+        guard let (start, _) = try scanNumber() else { return -.infinity }
         let length = index - start
         guard length < 64 else {
             guard let d = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw fail("invalid number") }

@@ -60,12 +60,7 @@ public struct JSONWriter {
         separate()
         if value.isNaN { bytes.append(contentsOf: "NaN".utf8); return }
         if value.isInfinite { bytes.append(contentsOf: (value > 0 ? "Infinity" : "-Infinity").utf8); return }
-        if value == value.rounded(), abs(value) < 1e15 {
-            writeInt(Int64(value))
-            bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
-            return
-        }
-        if float { bytes.append(contentsOf: Float(value).description.utf8) } else { bytes.append(contentsOf: value.description.utf8) }
+        writeFinite(value, float: float)
     }
 
     mutating func writeInt(_ v: Int64) {
@@ -84,12 +79,17 @@ public struct JSONWriter {
     mutating func writeDouble(_ v: Double) {
         if v.isNaN { writeString("NaN"); return }
         if v.isInfinite { writeString(v > 0 ? "Infinity" : "-Infinity"); return }
+        writeFinite(v, float: false)
+    }
+
+    /// A finite number: whole values as `12.0`, others in their shortest round-trip form (the `Float`'s when `float`).
+    mutating func writeFinite(_ v: Double, float: Bool) {
         if v == v.rounded(), abs(v) < 1e15 {
             writeInt(Int64(v))
             bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
             return
         }
-        bytes.append(contentsOf: v.description.utf8)
+        if float { bytes.append(contentsOf: Float(v).description.utf8) } else { bytes.append(contentsOf: v.description.utf8) }
     }
 
     mutating func writeString(_ s: String) {

@@ -30,7 +30,7 @@ struct OIPRequest {
         guard jsonLength >= 0, jsonLength <= body.count else {
             throw VaneError.invalid("Inference-Header-Content-Length \(jsonLength) exceeds the body's \(body.count) bytes")
         }
-        var parser = OIPParser(bytes: Array(body[0..<jsonLength]))
+        var parser = OIPParser(bytes: jsonLength == body.count ? body : Array(body[0..<jsonLength]))
         var binary = BinarySection(bytes: body, offset: jsonLength)
         try parser.request(into: &self, binary: &binary)
         guard binary.offset == body.count else {
@@ -274,16 +274,23 @@ struct OIPParser {
         case UInt8(ascii: "f"): try base.literal("false"); return 0
         case UInt8(ascii: "\""):
             let text = try base.string()
-            switch text.lowercased() {
-            case "nan", "null", "": return .nan
-            case "inf", "infinity", "+inf", "+infinity": return .infinity
-            case "-inf", "-infinity": return -.infinity
-            default:
-                guard let value = Double(text) else { throw VaneError.invalid("'data' holds the string \"\(text.prefix(40))\", which is not a number") }
-                return value
+            guard let value = Self.number(quoted: text) else {
+                throw VaneError.invalid("'data' holds the string \"\(text.prefix(40))\", which is not a number")
             }
+            return value
         default:
             throw fail("invalid value in 'data'")
+        }
+    }
+
+    /// A quoted cell as a number: a decimal, a missing-value token (`NaN`, `null`, empty) or an
+    /// infinity (`inf`, `Infinity`, signed); nil for anything else. Shared by both inference protocols.
+    static func number(quoted text: String) -> Double? {
+        switch text.lowercased() {
+        case "nan", "null", "": return .nan
+        case "inf", "infinity", "+inf", "+infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        default: return Double(text)
         }
     }
 

@@ -159,14 +159,8 @@ enum ScoringRequest {
         case .null: return .nan
         case .bool(let b): return b ? 1 : 0
         case .string(let s):
-            switch s.lowercased() {
-            case "nan", "": return .nan
-            case "inf", "infinity": return .infinity
-            case "-inf", "-infinity": return -.infinity
-            default:
-                guard let d = Double(s) else { throw VaneError.invalid("'\(field)' holds \"\(s.prefix(40))\", which is not a number.") }
-                return d
-            }
+            guard let d = OIPParser.number(quoted: s) else { throw VaneError.invalid("'\(field)' holds \"\(s.prefix(40))\", which is not a number.") }
+            return d
         case .array, .object:
             throw VaneError.invalid("'\(field)' holds a nested value where a number was expected.")
         }

@@ -243,17 +243,6 @@ public enum CSVReader {
             for b in builders { _ = b.finish() }
             throw failure
         }
-        var columns: [(name: String, values: DataTable.Column)] = []
-        var hints: [DataTable.SourceHints] = []
-        for b in builders {
-            let (col, hint) = b.finish()
-            columns.append((b.name, col))
-            hints.append(hint)
-        }
-        do {
-            return try DataTable(columns: columns, hints: hints)
-        } catch {
-            throw DataReadError(kind: .raggedRow, file: file, detail: "\(error)")
-        }
+        return try ColumnBuilder.table(from: builders, file: file, kind: .raggedRow)
     }
 }

@@ -245,3 +245,21 @@ public enum TableReader {
         }
     }
 }
+
+extension ColumnBuilder {
+    /// The table the finished builders hold; a failure is reported as `kind` in `file`.
+    static func table(from builders: [ColumnBuilder], file: String, kind: DataReadError.Kind) throws(DataReadError) -> DataTable {
+        var columns: [(name: String, values: DataTable.Column)] = []
+        var hints: [DataTable.SourceHints] = []
+        for b in builders {
+            let (col, hint) = b.finish()
+            columns.append((b.name, col))
+            hints.append(hint)
+        }
+        do {
+            return try DataTable(columns: columns, hints: hints)
+        } catch {
+            throw DataReadError(kind: kind, file: file, detail: "\(error)")
+        }
+    }
+}

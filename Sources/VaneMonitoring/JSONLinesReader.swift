@@ -216,17 +216,6 @@ public enum JSONLinesReader {
             }
             for c in 0..<filled.count where !filled[c] { builders[c].appendMissing() }
         }
-        var columns: [(name: String, values: DataTable.Column)] = []
-        var hints: [DataTable.SourceHints] = []
-        for b in builders {
-            let (col, hint) = b.finish()
-            columns.append((b.name, col))
-            hints.append(hint)
-        }
-        do {
-            return try DataTable(columns: columns, hints: hints)
-        } catch {
-            throw DataReadError(kind: .invalidJSON, file: file, detail: "\(error)")
-        }
+        return try ColumnBuilder.table(from: builders, file: file, kind: .invalidJSON)
     }
 }

@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
             directory, or a registry URI resolved through the data directory: models:/NAME/VERSION, \
             models:/NAME@ALIAS, models:/NAME/latest, models:/m-ID (a logged model) or runs:/RUN-ID/PATH.
 
-            The model is loaded before the server listens; a model that cannot be loaded stops \
+            Listens on 127.0.0.1:8080 by default. The model is loaded before the server listens; a model that cannot be loaded stops \
             the command with exit status 2.
 
             Endpoints:
@@ -40,24 +40,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The name clients address the model by.", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("Address to listen on (env VANE_HOST).", valueName: "address"))
-    var host: String?
-
-    @Option(help: ArgumentHelp("Port to listen on (env VANE_PORT; default 8080).", valueName: "port"))
-    var port: Int?
+    @OptionGroup var listen: ListenOptions
 
     @OptionGroup var data: DataDirectoryOption
 
     func run() async throws {
-        let env = ProcessInfo.processInfo.environment
-        let host = self.host ?? env["VANE_HOST"] ?? "127.0.0.1"
-        let portText = self.port.map(String.init) ?? env["VANE_PORT"] ?? "8080"
-        guard let port = Int(portText), (0...65535).contains(port) else {
-            throw ValidationError("Invalid port '\(portText)'")
-        }
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "vane")
-        logger.logLevel = env["VANE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let (host, port) = try listen.address(defaultPort: 8080)
+        let logger = ListenOptions.logger()
 
         // Bootstrap metrics before the model's metric handles are made.
         _ = VaneMetrics.registry

@@ -22,24 +22,13 @@ struct ServerCommand: AsyncParsableCommand {
             Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR (flags take precedence), VANE_LOG_LEVEL.
             """)
 
-    @Option(help: ArgumentHelp("Address to listen on (env VANE_HOST).", valueName: "address"))
-    var host: String?
-
-    @Option(help: ArgumentHelp("Port to listen on (env VANE_PORT).", valueName: "port"))
-    var port: Int?
+    @OptionGroup var listen: ListenOptions
 
     @OptionGroup var data: DataDirectoryOption
 
     func run() async throws {
-        let env = ProcessInfo.processInfo.environment
-        let host = self.host ?? env["VANE_HOST"] ?? "127.0.0.1"
-        let portText = self.port.map(String.init) ?? env["VANE_PORT"] ?? "5000"
-        guard let port = Int(portText), (0...65535).contains(port) else {
-            throw ValidationError("Invalid port '\(portText)'")
-        }
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "vane")
-        logger.logLevel = env["VANE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let (host, port) = try listen.address(defaultPort: 5000)
+        let logger = ListenOptions.logger()
 
         let configuration = VaneServerConfiguration(host: host, port: port, dataDirectory: data.resolved)
         let stores: VaneStores
