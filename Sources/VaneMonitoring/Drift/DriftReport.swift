@@ -36,7 +36,7 @@ public struct MethodOutcome: Sendable, Equatable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(method, forKey: .method)
         try c.encode(JSONScore(score), forKey: .score)
-        try c.encode(threshold, forKey: .threshold)
+        try c.encode(threshold.isFinite ? threshold : nil, forKey: .threshold)
         try c.encode(driftDetected, forKey: .driftDetected)
         try c.encodeIfPresent(error, forKey: .error)
     }
@@ -45,7 +45,7 @@ public struct MethodOutcome: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         method = try c.decodeIfPresent(DriftMethod.self, forKey: .method)
         score = try c.decode(JSONScore.self, forKey: .score).value
-        threshold = try c.decode(Double.self, forKey: .threshold)
+        threshold = try c.decodeIfPresent(Double.self, forKey: .threshold) ?? .nan
         driftDetected = try c.decode(Bool.self, forKey: .driftDetected)
         error = try c.decodeIfPresent(String.self, forKey: .error)
     }
@@ -102,6 +102,9 @@ public struct ColumnDriftResult: Sendable, Equatable, Codable {
     /// The column as Evidently's dataset-level count (`DriftedColumnsCount`) computes it, when that
     /// differs from ``outcome``: a window with ±inf but no NaN keeps its infinities there.
     public var datasetPath: MethodOutcome?
+    /// Reference and current distributions over shared bins or categories (nil when a window
+    /// has no values).
+    public var distribution: ColumnDistribution?
 
     /// Method applied.
     public var method: DriftMethod? { outcome.method }
@@ -111,21 +114,28 @@ public struct ColumnDriftResult: Sendable, Equatable, Codable {
     public var threshold: Double { outcome.threshold }
     /// Verdict.
     public var driftDetected: Bool { outcome.driftDetected }
+    /// `ok` when a score was computed, `not_enough_data` when a window has no values left after
+    /// dropping missing values and infinities (never drift), `error` when the method raised.
+    public var status: String {
+        if outcome.error == nil { return "ok" }
+        return referenceRowsUsed == 0 || currentRowsUsed == 0 ? "not_enough_data" : "error"
+    }
 
     enum CodingKeys: String, CodingKey {
         case column, type, method, displayName = "display_name", score, threshold, driftDetected = "drift_detected"
-        case rule, error
+        case rule, error, status
         case referenceRowsUsed = "reference_rows_used", currentRowsUsed = "current_rows_used"
         case referenceMissing = "reference_missing", currentMissing = "current_missing"
         case referenceInfinite = "reference_infinite", currentInfinite = "current_infinite"
         case uniqueReference = "n_unique_reference", uniqueCombined = "n_unique_combined"
-        case datasetPath = "dataset_path"
+        case datasetPath = "dataset_path", distribution
     }
 
     /// Creates a result.
     public init(column: String, type: ColumnKind, outcome: MethodOutcome, referenceRowsUsed: Int, currentRowsUsed: Int,
                 referenceMissing: Int, currentMissing: Int, referenceInfinite: Int, currentInfinite: Int,
-                uniqueReference: Int, uniqueCombined: Int, datasetPath: MethodOutcome? = nil) {
+                uniqueReference: Int, uniqueCombined: Int, datasetPath: MethodOutcome? = nil,
+                distribution: ColumnDistribution? = nil) {
         self.column = column
         self.type = type
         self.outcome = outcome
@@ -139,6 +149,7 @@ public struct ColumnDriftResult: Sendable, Equatable, Codable {
         self.uniqueReference = uniqueReference
         self.uniqueCombined = uniqueCombined
         self.datasetPath = datasetPath
+        self.distribution = distribution
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -148,7 +159,8 @@ public struct ColumnDriftResult: Sendable, Equatable, Codable {
         try c.encode(outcome.method, forKey: .method)
         try c.encode(displayName, forKey: .displayName)
         try c.encode(JSONScore(outcome.score), forKey: .score)
-        try c.encode(outcome.threshold, forKey: .threshold)
+        try c.encode(outcome.threshold.isFinite ? outcome.threshold : nil, forKey: .threshold)
+        try c.encode(status, forKey: .status)
         try c.encode(outcome.driftDetected, forKey: .driftDetected)
         try c.encode(outcome.method?.rule, forKey: .rule)
         try c.encodeIfPresent(outcome.error, forKey: .error)
@@ -161,6 +173,7 @@ public struct ColumnDriftResult: Sendable, Equatable, Codable {
         try c.encode(uniqueReference, forKey: .uniqueReference)
         try c.encode(uniqueCombined, forKey: .uniqueCombined)
         try c.encodeIfPresent(datasetPath, forKey: .datasetPath)
+        try c.encodeIfPresent(distribution, forKey: .distribution)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -169,7 +182,7 @@ public struct ColumnDriftResult: Sendable, Equatable, Codable {
         type = try c.decode(ColumnKind.self, forKey: .type)
         outcome = MethodOutcome(method: try c.decodeIfPresent(DriftMethod.self, forKey: .method),
                                 score: try c.decode(JSONScore.self, forKey: .score).value,
-                                threshold: try c.decode(Double.self, forKey: .threshold),
+                                threshold: try c.decodeIfPresent(Double.self, forKey: .threshold) ?? .nan,
                                 driftDetected: try c.decode(Bool.self, forKey: .driftDetected),
                                 error: try c.decodeIfPresent(String.self, forKey: .error))
         displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
@@ -182,6 +195,7 @@ public struct ColumnDriftResult: Sendable, Equatable, Codable {
         uniqueReference = try c.decode(Int.self, forKey: .uniqueReference)
         uniqueCombined = try c.decode(Int.self, forKey: .uniqueCombined)
         datasetPath = try c.decodeIfPresent(MethodOutcome.self, forKey: .datasetPath)
+        distribution = try c.decodeIfPresent(ColumnDistribution.self, forKey: .distribution)
     }
 }
 

@@ -179,6 +179,7 @@ public enum DriftEngine {
         let r = ColumnTypeInference.clean(rRaw), c = ColumnTypeInference.clean(cRaw)
         var outcome: MethodOutcome
         var uniqueRef = 0, uniqueAll = 0
+        var distribution: ColumnDistribution? = nil
         if r.values.isEmpty || c.values.isEmpty {
             outcome = ColumnDriftCalculator.emptyOutcome(r.values.isEmpty, method: method, threshold: threshold, column: name)
         } else {
@@ -186,6 +187,7 @@ public enum DriftEngine {
             uniqueRef = NumericKernels.distinctCount(sorted: rw.sorted)
             uniqueAll = NumericKernels.distinctCount(sorted: rw.sorted, cw.sorted)
             outcome = ColumnDriftCalculator.numerical(rw, cw, uniqueCombined: uniqueAll, method: method, threshold: threshold)
+            distribution = .histogram(sortedReference: rw.sorted, sortedCurrent: cw.sorted)
         }
         // Evidently's dataset count cleans a window only if it holds a NaN: infinities survive otherwise.
         var datasetPath: MethodOutcome? = nil
@@ -204,7 +206,8 @@ public enum DriftEngine {
                                  referenceRowsUsed: r.values.count, currentRowsUsed: c.values.count,
                                  referenceMissing: r.missing, currentMissing: c.missing,
                                  referenceInfinite: r.infinite, currentInfinite: c.infinite,
-                                 uniqueReference: uniqueRef, uniqueCombined: uniqueAll, datasetPath: datasetPath)
+                                 uniqueReference: uniqueRef, uniqueCombined: uniqueAll, datasetPath: datasetPath,
+                                 distribution: distribution)
     }
 
     /// Numeric view of a categorical column when every level is a number (pandas would have read
@@ -231,7 +234,7 @@ public enum DriftEngine {
         if let rNum, let cNum {
             // numbers used as categories: NaN and ±inf dropped as for numerical columns
             let r = ColumnTypeInference.clean(rNum), c = ColumnTypeInference.clean(cNum)
-            let counts = CategoryCounts.distinct(sortedReference: RadixSort.sorted(r.values), sortedCurrent: RadixSort.sorted(c.values)).counts
+            let (values, counts) = CategoryCounts.distinct(sortedReference: RadixSort.sorted(r.values), sortedCurrent: RadixSort.sorted(c.values))
             let outcome = ColumnDriftCalculator.categorical(counts, firstKey: 0, method: method, threshold: threshold)
             var datasetPath: MethodOutcome? = nil
             let rKeepsInf = r.missing == 0 && r.infinite > 0, cKeepsInf = c.missing == 0 && c.infinite > 0
@@ -245,7 +248,8 @@ public enum DriftEngine {
                                      referenceMissing: r.missing, currentMissing: c.missing,
                                      referenceInfinite: r.infinite, currentInfinite: c.infinite,
                                      uniqueReference: counts.reference.filter { $0 > 0 }.count,
-                                     uniqueCombined: counts.observedKeyCount, datasetPath: datasetPath)
+                                     uniqueCombined: counts.observedKeyCount, datasetPath: datasetPath,
+                                     distribution: .categories(labels: values.map(numberLabel), reference: counts.reference, current: counts.current))
         }
         let rc = asCategorical(reference), cc = asCategorical(current)
         // joint key space
@@ -279,7 +283,14 @@ public enum DriftEngine {
                                  referenceMissing: rMissing, currentMissing: cMissing,
                                  referenceInfinite: 0, currentInfinite: 0,
                                  uniqueReference: counts.reference.filter { $0 > 0 }.count,
-                                 uniqueCombined: counts.observedKeyCount)
+                                 uniqueCombined: counts.observedKeyCount,
+                                 distribution: .categories(labels: keep.map { keys[$0] }, reference: counts.reference, current: counts.current))
+    }
+
+    /// A number used as a category, as a label: integers without a fraction, others in full.
+    static func numberLabel(_ v: Double) -> String {
+        if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return pythonRepr(v)
     }
 
     private static func asCategorical(_ c: DataTable.Column) -> CategoricalColumn {
