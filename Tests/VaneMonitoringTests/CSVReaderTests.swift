@@ -116,4 +116,20 @@ struct CSVReaderTests {
         let e = #expect(throws: DataReadError.self) { try CSVReader.read(path: "/nonexistent/vane.csv") }
         #expect(e?.kind == .io)
     }
+
+    @Test func directoryIsRefusedNotAllocated() throws {
+        let e = #expect(throws: DataReadError.self) { try CSVReader.read(path: FileManager.default.temporaryDirectory.path) }
+        #expect(e?.kind == .io)
+        #expect(e?.detail.contains("directory") == true)
+    }
+
+    @Test func fileOverTheSizeLimitIsRefusedBeforeReading() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vane-big-\(ProcessInfo.processInfo.processIdentifier).csv")
+        try Data(repeating: UInt8(ascii: "1"), count: 4096).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let e = #expect(throws: DataReadError.self) { try CSVReader.readFile(url.path, limit: 1024) }
+        #expect(e?.detail.contains("read into memory") == true)
+        #expect(try CSVReader.readFile(url.path, limit: 4096).count == 4096)
+        #expect(CSVReader.maximumFileBytes >= 1 << 30)
+    }
 }

@@ -23,18 +23,55 @@ public enum CSVReader {
         return try parse(&bytes, file: file, schema: schema)
     }
 
-    static func readFile(_ path: String) throws(DataReadError) -> [UInt8] {
-        guard let f = fopen(path, "rb") else { throw DataReadError(kind: .io, file: path, detail: "cannot open file") }
-        defer { fclose(f) }
-        fseek(f, 0, SEEK_END)
-        let size = ftell(f)
-        fseek(f, 0, SEEK_SET)
-        guard size >= 0 else { throw DataReadError(kind: .io, file: path, detail: "cannot read file") }
-        var bytes = [UInt8](repeating: 0, count: size)
-        let got = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, size, f) }
-        guard got == size else { throw DataReadError(kind: .io, file: path, detail: "short read") }
+    /// Largest file read (each window is held in memory while it is parsed): a quarter of the
+    /// machine's physical memory.
+    public static var maximumFileBytes: Int { Int(min(ProcessInfo.processInfo.physicalMemory / 4, UInt64(Int.max))) }
+
+    /// The bytes of a regular file, or of a pipe read to its end; a directory, or a file larger
+    /// than ``maximumFileBytes``, is refused with a ``DataReadError``.
+    static func readFile(_ path: String, limit: Int = maximumFileBytes) throws(DataReadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw DataReadError(kind: .io, file: path, detail: "cannot open file (\(String(cString: strerror(errno))))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw DataReadError(kind: .io, file: path, detail: "cannot read file") }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { throw DataReadError(kind: .io, file: path, detail: "is a directory, not a file") }
+        func tooLarge(_ size: Int) -> DataReadError {
+            DataReadError(kind: .io, file: path, detail: "file is \(megabytes(size)) MB; each window is read into memory, "
+                          + "and files up to \(megabytes(limit)) MB (a quarter of this machine's memory) are accepted")
+        }
+        var bytes: [UInt8]
+        if type == S_IFREG {
+            let size = Int(st.st_size)
+            guard size <= limit else { throw tooLarge(size) }
+            bytes = [UInt8](repeating: 0, count: size)
+            var got = 0
+            while got < size {
+                let n = bytes.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress! + got, size - got) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw DataReadError(kind: .io, file: path, detail: "short read") }
+                got += n
+            }
+        } else {
+            // a pipe or device: read to the end, within the limit
+            bytes = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw DataReadError(kind: .io, file: path, detail: "cannot read file") }
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+                guard bytes.count <= limit else { throw tooLarge(bytes.count) }
+            }
+        }
         return bytes
     }
+
+    private static func megabytes(_ n: Int) -> String { String(format: "%.1f", Double(n) / 1_048_576) }
 
     /// Parser state over the file bytes.
     private struct Scanner {
@@ -245,4 +282,9 @@ public enum CSVReader {
         }
         return try ColumnBuilder.table(from: builders, file: file, kind: .raggedRow)
     }
+}
+
+/// `read(2)`, outside ``CSVReader`` whose static `read(path:schema:)` would shadow it.
+private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }
