@@ -31,17 +31,7 @@ struct DriftCommand: ParsableCommand {
             column).
             """)
 
-    @Option(help: ArgumentHelp("The reference window (CSV or JSON lines).", valueName: "file"))
-    var reference: String
-
-    @Option(help: ArgumentHelp("The current window (CSV or JSON lines).", valueName: "file"))
-    var current: String
-
-    @Option(help: ArgumentHelp("Columns to treat as numerical (comma-separated; repeatable).", valueName: "columns"))
-    var numerical: [String] = []
-
-    @Option(help: ArgumentHelp("Columns to treat as categorical (comma-separated; repeatable).", valueName: "columns"))
-    var categorical: [String] = []
+    @OptionGroup var windows: WindowOptions
 
     @Option(help: ArgumentHelp("Force a method: COLUMN=METHOD for one column, METHOD for all (repeatable).", valueName: "column=method"))
     var method: [String] = []
@@ -52,11 +42,7 @@ struct DriftCommand: ParsableCommand {
     @Option(name: .customLong("drift-share"), help: ArgumentHelp("Dataset drift when this share of columns drifts (0-1).", valueName: "x"))
     var driftShare: Double = 0.5
 
-    @Option(help: ArgumentHelp("Write the result as JSON to this file (- for standard output).", valueName: "file"))
-    var json: String?
-
-    @Option(help: ArgumentHelp("Write a self-contained HTML report to this file.", valueName: "file"))
-    var html: String?
+    @OptionGroup var files: ReportFileOptions
 
     func validate() throws {
         guard driftShare.isFinite, driftShare >= 0, driftShare <= 1 else { throw ValidationError("--drift-share must be between 0 and 1") }
@@ -65,7 +51,7 @@ struct DriftCommand: ParsableCommand {
 
     /// The engine's options from the command line.
     func options() throws -> DriftOptions {
-        var o = DriftOptions(numericalColumns: ReportOutput.names(numerical), categoricalColumns: ReportOutput.names(categorical),
+        var o = DriftOptions(numericalColumns: windows.numericalColumns, categoricalColumns: windows.categoricalColumns,
                              driftShare: driftShare)
         for text in method {
             let (column, name) = ReportOutput.assignment(text)
@@ -87,24 +73,14 @@ struct DriftCommand: ParsableCommand {
     func run() throws {
         let options = try options()
         let hint = TableSchemaHint(numericalColumns: Set(options.numericalColumns ?? []), categoricalColumns: Set(options.categoricalColumns ?? []))
-        let report: DriftReport
-        do {
-            ReportOutput.stage("reading \(reference) and \(current)…")
-            let (ref, cur) = try TableReader.readPair(reference: reference, current: current, schema: hint)
+        let report = try ReportOutput.compute("drift") {
+            ReportOutput.stage("reading \(windows.reference) and \(windows.current)…")
+            let (ref, cur) = try TableReader.readPair(reference: windows.reference, current: windows.current, schema: hint)
             ReportOutput.stage("comparing \(ref.columnNames.count) columns…")
-            report = try DriftEngine.run(reference: ref, current: cur, options: options)
-            ReportOutput.clearStage()
-        } catch {
-            ReportOutput.clearStage()
-            throw ExitCode(ReportOutput.fail("drift", "\(error)"))
+            return try DriftEngine.run(reference: ref, current: cur, options: options)
         }
-        do {
-            if let json { try ReportOutput.write(report.jsonData(), to: json) }
-            if let html { try ReportOutput.write(Data(report.html(referenceName: reference, currentName: current).utf8), to: html) }
-        } catch {
-            throw ExitCode(ReportOutput.fail("drift", "cannot write the report: \(error.localizedDescription)"))
-        }
-        if json != "-" { print(Self.summary(report), terminator: "") }
+        try files.write("drift", json: report.jsonData) { report.html(referenceName: windows.reference, currentName: windows.current) }
+        if files.printsSummary { print(Self.summary(report), terminator: "") }
         if report.dataset.driftDetected { throw ExitCode(ReportOutput.findingStatus) }
     }
 

@@ -57,11 +57,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("max"), help: ArgumentHelp("Fail when METRIC is above X (repeatable).", valueName: "metric=x"))
     var maximums: [String] = []
 
-    @Option(help: ArgumentHelp("Write the result as JSON to this file (- for standard output).", valueName: "file"))
-    var json: String?
-
-    @Option(help: ArgumentHelp("Write a self-contained HTML report to this file.", valueName: "file"))
-    var html: String?
+    @OptionGroup var files: ReportFileOptions
 
     /// The library's options from the command line.
     func options() throws -> EvaluationOptions {
@@ -97,25 +93,15 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let options = try options()
-        let report: PerformanceReport
-        do {
+        let report = try ReportOutput.compute("evaluate") {
             ReportOutput.stage("reading \(data)…")
             let cur = try TableReader.read(path: data)
             let ref = try reference.map { path throws(DataReadError) in try TableReader.read(path: path) }
             ReportOutput.stage("evaluating…")
-            report = try ModelEvaluation.evaluate(current: cur, reference: ref, options: options)
-            ReportOutput.clearStage()
-        } catch {
-            ReportOutput.clearStage()
-            throw ExitCode(ReportOutput.fail("evaluate", "\(error)"))
+            return try ModelEvaluation.evaluate(current: cur, reference: ref, options: options)
         }
-        do {
-            if let json { try ReportOutput.write(report.jsonData(), to: json) }
-            if let html { try ReportOutput.write(Data(report.html(dataName: data, referenceName: reference).utf8), to: html) }
-        } catch {
-            throw ExitCode(ReportOutput.fail("evaluate", "cannot write the report: \(error.localizedDescription)"))
-        }
-        if json != "-" { print(Self.summary(report), terminator: "") }
+        try files.write("evaluate", json: report.jsonData) { report.html(dataName: data, referenceName: reference) }
+        if files.printsSummary { print(Self.summary(report), terminator: "") }
         if !report.passed { throw ExitCode(ReportOutput.findingStatus) }
     }
 

@@ -30,17 +30,7 @@ struct QualityCommand: ParsableCommand {
             violation was found, 2 bad input.
             """)
 
-    @Option(help: ArgumentHelp("The reference window (CSV or JSON lines).", valueName: "file"))
-    var reference: String
-
-    @Option(help: ArgumentHelp("The current window (CSV or JSON lines).", valueName: "file"))
-    var current: String
-
-    @Option(help: ArgumentHelp("Columns to treat as numerical (comma-separated; repeatable).", valueName: "columns"))
-    var numerical: [String] = []
-
-    @Option(help: ArgumentHelp("Columns to treat as categorical (comma-separated; repeatable).", valueName: "columns"))
-    var categorical: [String] = []
+    @OptionGroup var windows: WindowOptions
 
     @Option(help: ArgumentHelp("Check only these columns (comma-separated; repeatable).", valueName: "columns"))
     var columns: [String] = []
@@ -63,15 +53,11 @@ struct QualityCommand: ParsableCommand {
     @Option(name: .customLong("row-count-tolerance"), help: ArgumentHelp("Also check the row count, within this relative difference.", valueName: "x"))
     var rowCountTolerance: Double?
 
-    @Option(help: ArgumentHelp("Write the result as JSON to this file (- for standard output).", valueName: "file"))
-    var json: String?
-
-    @Option(help: ArgumentHelp("Write a self-contained HTML report to this file.", valueName: "file"))
-    var html: String?
+    @OptionGroup var files: ReportFileOptions
 
     /// The library's options from the command line.
     func options() -> QualityOptions {
-        QualityOptions(numericalColumns: ReportOutput.names(numerical), categoricalColumns: ReportOutput.names(categorical),
+        QualityOptions(numericalColumns: windows.numericalColumns, categoricalColumns: windows.categoricalColumns,
                        columns: ReportOutput.names(columns), missingShareRelativeTolerance: missingTolerance,
                        maxNewCategoryShare: maxNewCategoryShare, maxOutOfRangeShare: maxOutOfRangeShare,
                        maxTypeViolationShare: maxTypeViolationShare, meanShiftSigmas: meanShiftSigmas,
@@ -85,27 +71,14 @@ struct QualityCommand: ParsableCommand {
     func run() throws {
         let options = options()
         let hint = TableSchemaHint(numericalColumns: Set(options.numericalColumns ?? []), categoricalColumns: Set(options.categoricalColumns ?? []))
-        let report: QualityReport
-        do {
-            ReportOutput.stage("reading \(reference) and \(current)…")
-            let (ref, cur) = try TableReader.readPair(reference: reference, current: current, schema: hint, sameColumns: false)
+        let report = try ReportOutput.compute("quality", describe: { $0 is QualityError ? "\(windows.reference): \($0)" : "\($0)" }) {
+            ReportOutput.stage("reading \(windows.reference) and \(windows.current)…")
+            let (ref, cur) = try TableReader.readPair(reference: windows.reference, current: windows.current, schema: hint, sameColumns: false)
             ReportOutput.stage("checking \(ref.columnNames.count) columns…")
-            report = try DataQuality.check(reference: ref, current: cur, options: options)
-            ReportOutput.clearStage()
-        } catch let error as QualityError {
-            ReportOutput.clearStage()
-            throw ExitCode(ReportOutput.fail("quality", "\(reference): \(error)"))
-        } catch {
-            ReportOutput.clearStage()
-            throw ExitCode(ReportOutput.fail("quality", "\(error)"))
+            return try DataQuality.check(reference: ref, current: cur, options: options)
         }
-        do {
-            if let json { try ReportOutput.write(report.jsonData(), to: json) }
-            if let html { try ReportOutput.write(Data(report.html(referenceName: reference, currentName: current).utf8), to: html) }
-        } catch {
-            throw ExitCode(ReportOutput.fail("quality", "cannot write the report: \(error.localizedDescription)"))
-        }
-        if json != "-" { print(Self.summary(report), terminator: "") }
+        try files.write("quality", json: report.jsonData) { report.html(referenceName: windows.reference, currentName: windows.current) }
+        if files.printsSummary { print(Self.summary(report), terminator: "") }
         if !report.passed { throw ExitCode(ReportOutput.findingStatus) }
     }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Writing a check's report files and verdict for `vane drift`, `vane quality` and `vane evaluate`.
@@ -37,6 +38,19 @@ enum ReportOutput {
     static func fail(_ command: String, _ message: String) -> Int32 {
         FileHandle.standardError.write(Data("vane \(command): \(message)\n".utf8))
         return badInputStatus
+    }
+
+    /// Runs the reading and computing of a check; any error is printed as `vane COMMAND: …`
+    /// (through `describe`) and exits with the bad-input status.
+    static func compute<T>(_ command: String, describe: (any Error) -> String = { "\($0)" }, _ body: () throws -> T) throws -> T {
+        do {
+            let value = try body()
+            clearStage()
+            return value
+        } catch {
+            clearStage()
+            throw ExitCode(fail(command, describe(error)))
+        }
     }
 
     /// A stage line on standard error, shown only when standard error is a terminal.
