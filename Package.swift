@@ -45,6 +45,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneMonitoring", swiftSettings: swiftSettings),
+        .target(name: "VaneSeries", swiftSettings: swiftSettings),
         .target(name: "VaneServing", dependencies: [
             "VaneCore", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
             .product(name: "Metrics", package: "swift-metrics"),
@@ -59,7 +60,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vane", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring", "VaneSeries",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -69,6 +70,7 @@ let package = Package(
         .testTarget(name: "VaneArtifactsTests", dependencies: ["VaneCore", "VaneArtifacts"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneSeriesTests", dependencies: ["VaneSeries"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneServingTests", dependencies: ["VaneServing", "VaneModels", "VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneHTTPTests", dependencies: [
             "VaneHTTP", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",

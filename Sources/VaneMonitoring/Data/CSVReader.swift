@@ -29,7 +29,7 @@ public enum CSVReader {
 
     /// The bytes of a regular file, or of a pipe read to its end; a directory, or a file larger
     /// than ``maximumFileBytes``, is refused with a ``DataReadError``.
-    static func readFile(_ path: String, limit: Int = maximumFileBytes) throws(DataReadError) -> [UInt8] {
+    public static func readFile(_ path: String, limit: Int = maximumFileBytes) throws(DataReadError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw DataReadError(kind: .io, file: path, detail: "cannot open file (\(String(cString: strerror(errno))))")
