@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "vane", targets: ["vane"]),
         // The model runtimes as a library, for Benchmarks/serving's in-process batch timing.
         .library(name: "VaneModels", targets: ["VaneModels"]),
+        // The series numerics as a library, for Benchmarks/anomaly's in-process timing.
+        .library(name: "VaneSeries", targets: ["VaneSeries"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
