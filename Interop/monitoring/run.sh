@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Monitoring CLI suite: drives `vane drift`, `vane quality` and `vane evaluate` from the outside
+# Monitoring CLI suite: drives `vane drift`, `vane quality`, `vane evaluate`, `vane anomaly` and
+# `vane forecast` from the outside
 # (exit statuses, JSON layout, bad input) and renders their HTML reports in headless Chromium.
 #
 #   bash Interop/monitoring/run.sh                 # against $REPO/.build/debug/vane or $VANE_BIN
