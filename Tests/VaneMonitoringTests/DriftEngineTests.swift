@@ -137,9 +137,19 @@ struct DriftEngineTests {
         }
     }
 
-    @Test func numericStringsAsCategoriesMergeByValue() {
-        let r = DriftEngine.column(name: "c", kind: .categorical, reference: .categorical(CategoricalColumn(["1", "1.0", "2"])),
-                                   current: .categorical(CategoricalColumn(["2", "2.0", "1"])), method: nil, threshold: nil)
+    @Test func stringCategoriesStayStringsEvenWhenTheyLookLikeNumbers() {
+        // declared categorical and read as text, as Evidently compares them: "1" and "1.0" differ
+        let r = DriftEngine.column(name: "c", kind: .categorical, reference: .categorical(CategoricalColumn(["1", "1.0", "2", "inf"])),
+                                   current: .categorical(CategoricalColumn(["2", "2.0", "1", "inf"])), method: nil, threshold: nil)
+        #expect(r.uniqueCombined == 5)
+        #expect(r.method == .chisquare)
+        #expect(r.referenceRowsUsed == 4 && r.referenceInfinite == 0)
+    }
+
+    @Test func numbersUsedAsCategoriesMergeByValue() {
+        // an integer column inferred categorical holds numbers, as pandas does: 1 and 1.0 are one
+        let r = DriftEngine.column(name: "c", kind: .categorical, reference: .numeric([1, 1.0, 2]),
+                                   current: .numeric([2, 2.0, 1]), method: nil, threshold: nil)
         #expect(r.uniqueCombined == 2)
         #expect(r.method == .z)
     }

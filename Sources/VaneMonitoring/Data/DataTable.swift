@@ -38,6 +38,21 @@ public struct CategoricalColumn: Sendable, Equatable {
     public var count: Int { codes.count }
     /// Number of missing rows.
     public var missingCount: Int { codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } }
+
+    /// The values as numbers (NaN for missing) when every level is a number, else nil.
+    public var numericValues: [Double]? {
+        var levelValues = [Double]()
+        levelValues.reserveCapacity(levels.count)
+        for l in levels {
+            let parsed: FieldParser.Parsed = Array(l.utf8).withUnsafeBufferPointer { b in
+                guard let p = b.baseAddress else { return .invalid }
+                return FieldParser.parse(p, b.count)
+            }
+            guard case .number(let v, _) = parsed else { return nil }
+            levelValues.append(v)
+        }
+        return codes.map { $0 < 0 ? .nan : levelValues[Int($0)] }
+    }
 }
 
 /// A column-oriented table: named columns holding either numbers (NaN = missing, ±inf allowed)

@@ -210,28 +210,13 @@ public enum DriftEngine {
                                  distribution: distribution)
     }
 
-    /// Numeric view of a categorical column when every level is a number (pandas would have read
-    /// the column as numbers, so "1" and "1.0" are one category and keys sort numerically).
-    static func numericView(_ c: CategoricalColumn) -> [Double]? {
-        var levelValues = [Double]()
-        levelValues.reserveCapacity(c.levels.count)
-        for l in c.levels {
-            let parsed: FieldParser.Parsed = Array(l.utf8).withUnsafeBufferPointer { b in
-                guard let p = b.baseAddress else { return .invalid }
-                return FieldParser.parse(p, b.count)
-            }
-            guard case .number(let v, _) = parsed else { return nil }
-            levelValues.append(v)
-        }
-        return c.codes.map { $0 < 0 ? .nan : levelValues[Int($0)] }
-    }
-
     static func categoricalColumn(name: String, kind: ColumnKind, _ reference: DataTable.Column, _ current: DataTable.Column,
                                   method: DriftMethod?, threshold: Double?) -> ColumnDriftResult {
-        var rNum: [Double]? = nil, cNum: [Double]? = nil
-        switch reference { case .numeric(let v): rNum = v; case .categorical(let c): rNum = numericView(c) }
-        switch current { case .numeric(let v): cNum = v; case .categorical(let c): cNum = numericView(c) }
-        if let rNum, let cNum {
+        // Numbers used as categories (an integer column inferred categorical, as pandas holds it
+        // as numbers: 1 and 1.0 are one category, keys sort numerically). Strings stay strings,
+        // as Evidently compares them when a column is declared categorical and read as text:
+        // "1" and "1.0" are two categories and "inf" is a category like any other.
+        if case .numeric(let rNum) = reference, case .numeric(let cNum) = current {
             // numbers used as categories: NaN and ±inf dropped as for numerical columns
             let r = ColumnTypeInference.clean(rNum), c = ColumnTypeInference.clean(cNum)
             let (values, counts) = CategoryCounts.distinct(sortedReference: RadixSort.sorted(r.values), sortedCurrent: RadixSort.sorted(c.values))

@@ -64,7 +64,7 @@ enum ClassificationInput {
         switch c {
         case .numeric(let v): return .numbers(v)
         case .categorical(let cc):
-            if let n = DriftEngine.numericView(cc) { return .numbers(n) }
+            if let n = cc.numericValues { return .numbers(n) }
             return .strings(cc)
         }
     }
