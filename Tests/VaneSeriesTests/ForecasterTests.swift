@@ -121,3 +121,26 @@ struct SeasonalityDetectorTests {
         #expect(SeasonalityDetector.period(of: v, step: 1) == 37)
     }
 }
+
+struct ForecasterInitialisationTests {
+    @Test func noiseDoesNotStartASpuriousTrend() throws {
+        // level 100 with noise ±5: the forecast a day ahead stays near the level
+        let t = (0..<3000).map { Double($0) * 300 }
+        let y = (0..<3000).map { 100 + 5 * ForecasterTests.noise($0, seed: 42) }
+        let f = try Forecaster.forecast(timestamps: t, values: y, horizon: 86_400)
+        #expect(f.model == "holt-linear")
+        #expect(abs(f.points.last!.value - 100) < 1.5)
+        #expect(abs(f.fit.trend) * 288 < 1.5)
+    }
+
+    @Test func faintDailySeasonInNoisyCountsIsKeptWhenItForecastsBetter() throws {
+        // the harness's first accuracy series: daily counts whose season hides under Poisson noise
+        let s = SeriesGenerator(seed: 20_251_203, seriesCount: 1, lengthRange: 3_000...6_000, noAnomalyShare: 1.0, irregularShare: 0.0).series(index: 0)
+        #expect(s.tags.contains("count") && s.tags.contains("daily"))
+        let n = s.values.count - 288
+        let f = try Forecaster.forecast(timestamps: Array(s.timestamps[..<n]), values: Array(s.values[..<n]), horizon: 288 * 300)
+        #expect(f.fit.period == 288)
+        let smape = try #require(ForecastAccuracy.sMAPE(actual: Array(s.values[n...]), forecast: f.points.map(\.value)))
+        #expect(smape < 26)   // 28.0 without the season
+    }
+}

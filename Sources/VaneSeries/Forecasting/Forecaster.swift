@@ -85,8 +85,14 @@ public enum Forecaster {
         }
         let steps = max(1, Int(stepsD))
         let recent = Array(grid.values.suffix(maximumFitLength))
-        let period = SeasonalityDetector.period(of: recent, step: grid.step)
-        let model = HoltWinters.fit(recent, period: period)
+        var period = SeasonalityDetector.period(of: recent, step: grid.step)
+        var model = HoltWinters.fit(recent, period: period)
+        if period == nil, let weak = SeasonalityDetector.period(of: recent, step: grid.step, weak: true),
+           prefersSeason(weak, recent) {
+            // a faint calendar season (noisy counts), kept because it forecasts a held-out season better
+            model = HoltWinters.fit(recent, period: weak)
+            period = model.period
+        }
         let points = model.forecast(steps: steps)
         let errors = model.standardErrors(steps: steps)
         let z = SpecialFunctionsSeries.normalQuantile(0.5 + level / 2)
@@ -101,6 +107,20 @@ public enum Forecaster {
         let crossing = limit.map { crossingOf($0, last: grid.values[grid.values.count - 1], lastTimestamp: last, points: out) }
         return Forecast(model: period == nil ? "holt-linear" : "holt-winters-additive", fit: model, step: grid.step,
                         lastTimestamp: last, level: level, points: out, crossing: crossing)
+    }
+
+    /// Whether a seasonal fit forecasts the last season of `y` better (mean absolute error) than a
+    /// non-seasonal one, both fitted on the values before it. One-step errors cannot decide this
+    /// for a faint season under heavy noise: the season pays off over the horizon.
+    static func prefersSeason(_ m: Int, _ y: [Double]) -> Bool {
+        let train = y.count - m
+        guard train >= 3 * m else { return false }
+        let head = Array(y[..<train]), tail = y[train...]
+        func error(_ model: HoltWinters) -> Double {
+            zip(model.forecast(steps: m), tail).reduce(0) { $0 + abs($1.0 - $1.1) }
+        }
+        let seasonal = HoltWinters.fit(head, period: m)
+        return seasonal.period != nil && error(seasonal) < 0.95 * error(HoltWinters.fit(head, period: nil))
     }
 
     /// The first times the interval's near edge, the point forecast and the far edge reach `limit`.

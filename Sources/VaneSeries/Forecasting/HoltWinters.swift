@@ -78,18 +78,29 @@ public struct HoltWinters: Sendable, Equatable {
         var season: [Double] = []
         var start: Int
         if let m {
-            var first = 0.0, second = 0.0
-            for i in 0..<m { first += y[i]; second += y[m + i] }
-            first /= Double(m); second /= Double(m)
-            level = first
-            trend = (second - first) / Double(m)
-            season = (0..<m).map { y[$0] - first }
+            // season terms averaged over up to four full periods (each less its period's mean), so
+            // one noisy first period does not seed the season and push the fit to a large γ
+            let periods = max(2, min(4, n / m))
+            var means = [Double](repeating: 0, count: periods)
+            for j in 0..<periods { for i in 0..<m { means[j] += y[j * m + i] } ; means[j] /= Double(m) }
+            level = means[0]
+            trend = (means[periods - 1] - means[0]) / Double((periods - 1) * m)
+            season = [Double](repeating: 0, count: m)
+            for j in 0..<periods { for i in 0..<m { season[i] += (y[j * m + i] - means[j]) / Double(periods) } }
             start = m
         } else {
-            level = y[0]
-            let k = min(10, n - 1)
-            trend = (y[k] - y[0]) / Double(k)
-            start = 1
+            // least-squares line through the first points: a two-point slope would start the
+            // trend from noise, and the fit would then favour a large β to forget it
+            let k = min(n, max(2, min(100, n / 4)))
+            var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+            for i in 0..<k {
+                let x = Double(i)
+                sx += x; sy += y[i]; sxx += x * x; sxy += x * y[i]
+            }
+            let d = Double(k) * sxx - sx * sx
+            trend = d == 0 ? 0 : (Double(k) * sxy - sx * sy) / d
+            level = (sy - trend * sx) / Double(k) - trend   // the state before the first point
+            start = 0
         }
         var sse = 0.0
         var slot = 0

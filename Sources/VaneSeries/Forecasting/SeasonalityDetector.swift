@@ -6,9 +6,14 @@ public enum SeasonalityDetector {
     /// Smallest autocorrelation that counts as seasonality.
     public static let minimumCorrelation = 0.3
 
+    /// A weaker calendar period (autocorrelation of at least this) that ``Forecaster`` keeps only
+    /// when a seasonal fit beats a non-seasonal one.
+    public static let weakCorrelation = 0.1
+
     /// The period in grid steps, or nil when the series shows none. Needs at least three full
-    /// periods.
-    public static func period(of values: [Double], step: Double) -> Int? {
+    /// periods. With `weak`, calendar periods down to ``weakCorrelation`` count, and the search
+    /// for other periods is skipped.
+    public static func period(of values: [Double], step: Double, weak: Bool = false) -> Int? {
         let n = values.count
         guard n >= 12 else { return nil }
         let x = detrended(values)
@@ -39,12 +44,13 @@ public enum SeasonalityDetector {
             let m = (seconds / step).rounded()
             guard m >= 2, abs(seconds / step - m) < 0.01 * m, Int(m) * 3 <= n else { continue }
             let r = acf(Int(m))
-            if r >= minimumCorrelation && isPeriod(Int(m)) { found.append((Int(m), r)) }
+            if r >= (weak ? weakCorrelation : minimumCorrelation) && isPeriod(Int(m)) { found.append((Int(m), r)) }
         }
         if var chosen = found.first {
             for candidate in found.dropFirst() where candidate.r > chosen.r + 0.05 { chosen = candidate }
             return chosen.period
         }
+        if weak { return nil }
         // no calendar period: the highest local autocorrelation peak among lags up to n/3
         let maxLag = min(n / 3, 2_000, 20_000_000 / n)   // bounded work: at most 20 M products
         guard maxLag >= 2 else { return nil }
