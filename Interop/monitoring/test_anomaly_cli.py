@@ -66,9 +66,16 @@ def test_timestamps_and_values_are_written_as_read(vane, tmp_path):
 
 
 def test_flat_line_and_single_row(vane, tmp_path):
-    flat = write(tmp_path / "flat.csv", "timestamp,value\n" + "".join(f"{i},5\n" for i in range(200_000)))
-    r = run_vane(vane, "anomaly", "score", "--input", flat)
-    assert r.returncode == 0 and set(l.rsplit(",", 1)[1] for l in r.stdout.strip().split("\n")[1:]) == {"0"}
+    # a million-row flat line: every score 0, no hang; the forecast of it is flat with no interval
+    flat = write(tmp_path / "flat.csv", "timestamp,value\n" + "".join(f"{i},5\n" for i in range(1_000_000)))
+    r = run_vane(vane, "anomaly", "score", "--input", flat, timeout=300)
+    lines = r.stdout.strip().split("\n")
+    assert r.returncode == 0 and len(lines) == 1_000_001 and set(l.rsplit(",", 1)[1] for l in lines[1:]) == {"0"}
+    js = tmp_path / "flat.json"
+    r = run_vane(vane, "forecast", "--input", flat, "--horizon", "600", "--json", str(js), timeout=300)
+    assert r.returncode == 0, r.stderr
+    import json
+    assert {(p["value"], p["lower"], p["upper"]) for p in json.loads(js.read_text())["points"]} == {(5, 5, 5)}
     one = write(tmp_path / "one.csv", "timestamp,value\n2020-01-01 00:00:00,3\n")
     r = run_vane(vane, "anomaly", "score", "--input", one)
     assert r.returncode == 0 and r.stdout == "timestamp,value,anomaly_score\n2020-01-01 00:00:00,3,0\n"
