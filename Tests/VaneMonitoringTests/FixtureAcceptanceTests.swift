@@ -5,20 +5,8 @@ import Testing
 /// Reads Tests/Fixtures/drift/<case>/{reference.csv,current.csv,expected.json} (values computed by
 /// Evidently 0.7.23) and checks every column, every forced method and the dataset verdicts.
 struct FixtureAcceptanceTests {
-    static let fixturesRoot: URL = {
-        // resolve symlinks: the test folder may be linked into a scratch package
-        var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        while url.lastPathComponent != "Tests" && url.path != "/" { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("Fixtures/drift")
-    }()
-
-    static let caseNames: [String] = {
-        let items = (try? FileManager.default.contentsOfDirectory(atPath: fixturesRoot.path)) ?? []
-        return items.filter { name in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: fixturesRoot.appendingPathComponent(name).path, isDirectory: &isDir) && isDir.boolValue
-        }.sorted()
-    }()
+    static let fixturesRoot = fixturesFolder("drift")
+    static let caseNames = caseFolders(in: fixturesRoot)
 
     /// Relative tolerance per method. 1e-9 everywhere except where SciPy's own result carries
     /// less precision than that:

@@ -5,19 +5,8 @@ import Testing
 /// Model performance: fixtures computed by scikit-learn as Evidently calls it
 /// (Tests/Fixtures/performance/generate.py), task inference, the gate and bad inputs.
 struct ModelEvaluationTests {
-    static let fixturesRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        while url.lastPathComponent != "Tests" && url.path != "/" { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("Fixtures/performance")
-    }()
-
-    static let caseNames: [String] = {
-        let items = (try? FileManager.default.contentsOfDirectory(atPath: fixturesRoot.path)) ?? []
-        return items.filter { name in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: fixturesRoot.appendingPathComponent(name).path, isDirectory: &isDir) && isDir.boolValue
-        }.sorted()
-    }()
+    static let fixturesRoot = fixturesFolder("performance")
+    static let caseNames = caseFolders(in: fixturesRoot)
 
     // MARK: helpers
 

@@ -44,11 +44,7 @@ public struct CategoricalColumn: Sendable, Equatable {
         var levelValues = [Double]()
         levelValues.reserveCapacity(levels.count)
         for l in levels {
-            let parsed: FieldParser.Parsed = Array(l.utf8).withUnsafeBufferPointer { b in
-                guard let p = b.baseAddress else { return .invalid }
-                return FieldParser.parse(p, b.count)
-            }
-            guard case .number(let v, _) = parsed else { return nil }
+            guard case .number(let v, _) = FieldParser.parse(l) else { return nil }
             levelValues.append(v)
         }
         return codes.map { $0 < 0 ? .nan : levelValues[Int($0)] }

@@ -165,3 +165,22 @@ enum FieldParser {
             || matches(p, n, "False") || matches(p, n, "FALSE") || matches(p, n, "false")
     }
 }
+
+extension FieldParser {
+    /// Parses a whole string as a field (an empty string is missing).
+    static func parse(_ text: String) -> Parsed {
+        var s = text
+        return s.withUTF8 { b -> Parsed in
+            guard let p = b.baseAddress, b.count > 0 else { return .missing }
+            return parse(p, b.count)
+        }
+    }
+
+    /// A number written as a category: integers without a fraction (`3`, not `3.0`; `-0` is `0`),
+    /// others in their shortest round-trip form, `inf`/`-inf`/`nan` as Python writes them. Distinct
+    /// numbers give distinct texts.
+    static func categoryText(_ v: Double) -> String {
+        if v.isFinite, v == v.rounded(.towardZero), abs(v) < 9_007_199_254_740_992 { return String(Int64(v)) }
+        return pythonRepr(v)
+    }
+}

@@ -234,7 +234,7 @@ public enum DriftEngine {
                                      referenceInfinite: r.infinite, currentInfinite: c.infinite,
                                      uniqueReference: counts.reference.filter { $0 > 0 }.count,
                                      uniqueCombined: counts.observedKeyCount, datasetPath: datasetPath,
-                                     distribution: .categories(labels: values.map(numberLabel), reference: counts.reference, current: counts.current))
+                                     distribution: .categories(labels: values.map(FieldParser.categoryText), reference: counts.reference, current: counts.current))
         }
         let rc = asCategorical(reference), cc = asCategorical(current)
         // joint key space
@@ -270,12 +270,6 @@ public enum DriftEngine {
                                  uniqueReference: counts.reference.filter { $0 > 0 }.count,
                                  uniqueCombined: counts.observedKeyCount,
                                  distribution: .categories(labels: keep.map { keys[$0] }, reference: counts.reference, current: counts.current))
-    }
-
-    /// A number used as a category, as a label: integers without a fraction, others in full.
-    static func numberLabel(_ v: Double) -> String {
-        if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return pythonRepr(v)
     }
 
     private static func asCategorical(_ c: DataTable.Column) -> CategoricalColumn {

@@ -69,13 +69,7 @@ enum ClassificationInput {
         }
     }
 
-    /// Python-like text of a number used as a class label (`1`, not `1.0`).
-    static func label(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
-    }
-
-    static func key(_ x: Double, numeric: Bool) -> Key { numeric ? .number(x) : .text(label(x)) }
+    static func key(_ x: Double, numeric: Bool) -> Key { numeric ? .number(x) : .text(FieldParser.categoryText(x)) }
 
     /// Distinct non-missing values of a column as keys.
     static func distinctKeys(_ v: Values, numeric: Bool) -> Set<Key> {
@@ -112,14 +106,14 @@ enum ClassificationInput {
     /// The text of one row's value (for messages).
     static func text(of v: Values, row: Int) -> String {
         switch v {
-        case .numbers(let a): label(a[row])
+        case .numbers(let a): FieldParser.categoryText(a[row])
         case .strings(let c): c.codes[row] < 0 ? "" : c.levels[Int(c.codes[row])]
         }
     }
 
     static func text(_ k: Key) -> String {
         switch k {
-        case .number(let v): label(v)
+        case .number(let v): FieldParser.categoryText(v)
         case .text(let s): s
         }
     }

@@ -47,7 +47,7 @@ struct ColumnProfile {
             var levelValues = [Double](repeating: .nan, count: c.levels.count)
             var invalid = [Bool](repeating: false, count: c.levels.count)
             for (i, l) in c.levels.enumerated() {
-                switch QualityFormat.parse(l) {
+                switch FieldParser.parse(l) {
                 case .number(let x, _): levelValues[i] = x
                 case .missing: break
                 case .invalid: invalid[i] = true
@@ -82,7 +82,7 @@ struct ColumnProfile {
             }
             values = finite.count
             let (distinctValues, counts) = NumericKernels.distinctCounts(sorted: RadixSort.sorted(finite))
-            let pairs = zip(distinctValues, counts).map { (value: QualityFormat.category($0), count: $1) }
+            let pairs = zip(distinctValues, counts).map { (value: FieldParser.categoryText($0), count: $1) }
             distinct = pairs.count
             if wantCategories { categories = QualityFormat.sortedByValue(pairs) }
         }
@@ -119,7 +119,7 @@ struct ColumnProfile {
             if x > hi { hi = x }
             if x.rounded(.towardZero) != x {
                 allIntegral = false
-                if checkIntegers { violation(r, QualityFormat.category(x)) }
+                if checkIntegers { violation(r, FieldParser.categoryText(x)) }
             }
             if rangeIsEmpty {
                 above += 1
@@ -144,7 +144,7 @@ struct ColumnProfile {
         if wantCategories {
             let (distinctValues, counts) = NumericKernels.distinctCounts(sorted: sorted)
             distinct = distinctValues.count
-            categories = QualityFormat.sortedByValue(zip(distinctValues, counts).map { (value: QualityFormat.category($0), count: $1) })
+            categories = QualityFormat.sortedByValue(zip(distinctValues, counts).map { (value: FieldParser.categoryText($0), count: $1) })
         } else {
             distinct = NumericKernels.distinctCount(sorted: sorted)
         }
@@ -153,23 +153,6 @@ struct ColumnProfile {
 
 /// Text forms of numbers used as categories, and ordering of category names.
 enum QualityFormat {
-    /// Shortest text of a number as a category: integers without a fraction (`3`, not `3.0`),
-    /// others as Swift's shortest round-trip form. Distinct numbers give distinct texts
-    /// (except `-0` and `0`, which are one category).
-    static func category(_ v: Double) -> String {
-        if v.rounded(.towardZero) == v && abs(v) < 9_007_199_254_740_992 { return String(Int64(v)) }
-        return "\(v)"
-    }
-
-    /// Parses text as a number the way the CSV reader does.
-    static func parse(_ s: String) -> FieldParser.Parsed {
-        var s = s
-        return s.withUTF8 { b -> FieldParser.Parsed in
-            guard let p = b.baseAddress, b.count > 0 else { return .missing }
-            return FieldParser.parse(p, b.count)
-        }
-    }
-
     /// Pairs sorted by value in code-point order (Python's string order).
     static func sortedByValue(_ pairs: [(value: String, count: Int)]) -> [(value: String, count: Int)] {
         pairs.sorted { $0.value.unicodeScalars.lexicographicallyPrecedes($1.value.unicodeScalars) }

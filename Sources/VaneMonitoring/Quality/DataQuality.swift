@@ -126,7 +126,7 @@ public enum DataQuality {
             rangeCheck = RangeCheck(minimum: schema.minimum, maximum: schema.maximum, belowCount: profile.belowRange,
                                     aboveCount: profile.aboveRange, outOfRangeCount: out, outOfRangeShare: share)
             if out > 0 && share > options.maxOutOfRangeShare {
-                let bounds = schema.minimum.map { "[\(QualityFormat.category($0)), \(QualityFormat.category(schema.maximum ?? $0))]" }
+                let bounds = schema.minimum.map { "[\(FieldParser.categoryText($0)), \(FieldParser.categoryText(schema.maximum ?? $0))]" }
                     ?? "(the reference has no values)"
                 violations.append(QualityViolation(column: name, check: .outOfRange,
                     message: "\(out) of \(profile.values) values outside the reference range \(bounds) "

@@ -117,7 +117,7 @@ public struct ColumnSchema: Sendable, Equatable, Codable {
     /// The reference holds at most one distinct non-missing value (pandas `nunique() <= 1`).
     public var constant: Bool
     /// Categories seen in the reference, ascending by code point (categorical columns only; numbers
-    /// written as by ``QualityFormat/category(_:)``, e.g. `3`, `2.5`).
+    /// written as by ``FieldParser/categoryText(_:)``, e.g. `3`, `2.5`).
     public var allowedCategories: [String]?
     /// Reference count of each of ``allowedCategories`` (same order).
     public var allowedCategoryCounts: [Int]?
