@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaneMonitoring
 import VaneSeries
 
 /// `vane anomaly`: streaming anomaly scores for metric series, and the detectors' evaluation.
@@ -49,7 +50,7 @@ struct AnomalyScoreCommand: ParsableCommand {
     func run() throws {
         let table = try ReportOutput.compute("anomaly score") {
             ReportOutput.stage("reading \(input)…")
-            return try TimeSeriesCSV.parse(try SeriesFile.read(input), file: input)
+            return try TimeSeriesCSV.parse(try CSVReader.readFile(input), file: input)
         }
         ReportOutput.stage("scoring \(table.count) rows…")
         var model = DetectorName(rawValue: detector)!.makeDetector()

@@ -49,7 +49,7 @@ struct ForecastCommand: ParsableCommand {
         let seconds = DurationParser.seconds(horizon)!
         let forecast = try ReportOutput.compute("forecast") {
             ReportOutput.stage("reading \(input)…")
-            let table = try TimeSeriesCSV.parse(try SeriesFile.read(input), file: input)
+            let table = try TimeSeriesCSV.parse(try CSVReader.readFile(input), file: input)
             ReportOutput.stage("fitting \(table.count) points…")
             return try Forecaster.forecast(timestamps: table.timestamps, values: table.values, horizon: seconds, level: level, limit: limit)
         }
@@ -95,12 +95,5 @@ struct ForecastCommand: ParsableCommand {
             return "\(Int(s / size))\(unit)"
         }
         return "\(TextFormat.short(s))s"
-    }
-}
-
-/// Reads a series file (a regular file or a pipe) within the size limit of the table readers.
-enum SeriesFile {
-    static func read(_ path: String) throws -> [UInt8] {
-        try CSVReader.readFile(path)
     }
 }
