@@ -39,7 +39,9 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let error as VaneError:
             if error.code == .internalError {
+                // The message may carry database or file system detail: it goes to the log only.
                 context.logger.error("internal error", metadata: ["error": "\(error.message)", "path": "\(request.uri.path)"])
+                return internalError
             }
             return MLflowError(error)
         case let error as MLflowError:
@@ -51,11 +53,20 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             case .methodNotAllowed: "BAD_REQUEST"
             default: error.status.code < 500 ? "INVALID_PARAMETER_VALUE" : "INTERNAL_ERROR"
             }
+            if error.status.code >= 500 {
+                context.logger.error("internal error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                return internalError
+            }
             return MLflowError(status: error.status, errorCode: code, message: error.body ?? error.status.reasonPhrase)
         default:
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return MLflowError(status: .internalServerError, errorCode: "INTERNAL_ERROR", message: "Internal error")
+            return internalError
         }
+    }
+
+    /// What a client learns of a failure inside Vane: that it happened, never its detail.
+    static var internalError: MLflowError {
+        MLflowError(status: .internalServerError, errorCode: "INTERNAL_ERROR", message: "Internal error; the server log has the details")
     }
 }
 

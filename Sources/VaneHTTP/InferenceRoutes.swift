@@ -178,13 +178,7 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
     }
 
     static func collect(_ request: Request) async throws -> [UInt8] {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxBodySize)
-        } catch {
-            throw VaneError(.tooLarge, "Request body exceeds the limit of \(maxBodySize) bytes")
-        }
-        return Array(buffer.readableBytesView)
+        try await BodyReader.collect(request, limit: maxBodySize)
     }
 
     static func predict(_ served: ServedModel, _ batch: FeatureBatch, outputs: Set<String>?) async throws -> [ModelOutput] {

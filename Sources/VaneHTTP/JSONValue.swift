@@ -14,10 +14,17 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// The deepest nesting of arrays and objects a request may use.
     public static let maxDepth = 64
+    /// The most values (scalars, arrays and objects) one MLflow request body may hold. MLflow's
+    /// largest legitimate bodies are far below it (a `log-batch` of 1,000 metrics is about 5,000
+    /// values; a search naming 10,000 experiments is 10,000); a tree of this many values takes a
+    /// few megabytes, so a body's parsed form stays a small multiple of its size.
+    public static let maxValues = 200_000
 
-    /// Parses `bytes`; throws `invalidParameter` for malformed JSON or nesting past ``maxDepth``.
-    public static func parse(_ bytes: [UInt8]) throws(VaneError) -> JSONValue {
+    /// Parses `bytes`; throws `invalidParameter` for malformed JSON, nesting past ``maxDepth`` or
+    /// more than `maxValues` values (checked while parsing, before the tree grows past it).
+    public static func parse(_ bytes: [UInt8], maxValues: Int = JSONValue.maxValues) throws(VaneError) -> JSONValue {
         var p = JSONParser(bytes: bytes)
+        p.valueBudget = maxValues
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
@@ -29,6 +36,8 @@ public indirect enum JSONValue: Sendable, Equatable {
 struct JSONParser {
     let bytes: [UInt8]
     var index = 0
+    /// How many more values ``value(depth:)`` may build.
+    var valueBudget = JSONValue.maxValues
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -46,8 +55,12 @@ struct JSONParser {
     }
 
     mutating func value(depth: Int) throws(VaneError) -> JSONValue {
-        guard depth <= JSONValue.maxDepth else { throw VaneError.invalid("Malformed JSON request body: nesting deeper than \(JSONValue.maxDepth) levels") }
+        guard depth <= JSONValue.maxDepth else { throw Self.tooDeep }
         guard index < bytes.count else { throw fail("unexpected end") }
+        valueBudget -= 1
+        guard valueBudget >= 0 else {
+            throw VaneError.invalid("The JSON request body holds more than \(JSONValue.maxValues) values")
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object(depth: depth)
         case UInt8(ascii: "["): return try array(depth: depth)
@@ -59,6 +72,92 @@ struct JSONParser {
         case UInt8(ascii: "I"): try literal("Infinity"); return .double(.infinity)
         default: return try number()
         }
+    }
+
+    static var tooDeep: VaneError {
+        VaneError.invalid("Malformed JSON request body: nesting deeper than \(JSONValue.maxDepth) levels")
+    }
+
+    /// Steps over one value, checking its grammar, without building it: fields a surface ignores
+    /// cost no memory. Nesting is bounded by ``JSONValue/maxDepth`` and walked without recursion.
+    mutating func skipValue(depth: Int) throws(VaneError) {
+        var open: [UInt8] = []   // the closing bracket of each container entered
+        var expectValue = true
+        while true {
+            skipSpace()
+            guard index < bytes.count else { throw fail("unexpected end") }
+            let b = bytes[index]
+            if expectValue {
+                switch b {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    guard depth + open.count < JSONValue.maxDepth else { throw Self.tooDeep }
+                    index += 1
+                    let close = b == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                    open.append(close)
+                    skipSpace()
+                    if index < bytes.count, bytes[index] == close { index += 1; open.removeLast(); expectValue = false; break }
+                    if close == UInt8(ascii: "}") { try skipKey() }
+                    continue
+                case UInt8(ascii: "\""): try skipString()
+                case UInt8(ascii: "t"): try literal("true")
+                case UInt8(ascii: "f"): try literal("false")
+                case UInt8(ascii: "n"): try literal("null")
+                case UInt8(ascii: "N"): try literal("NaN")
+                case UInt8(ascii: "I"): try literal("Infinity")
+                default: _ = try scanNumber()
+                }
+                expectValue = false
+            }
+            guard let close = open.last else { return }
+            skipSpace()
+            guard index < bytes.count else { throw fail("unterminated \(close == UInt8(ascii: "}") ? "object" : "array")") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                if close == UInt8(ascii: "}") { try skipKey() }
+                expectValue = true
+            } else if bytes[index] == close {
+                index += 1
+                open.removeLast()
+            } else {
+                throw fail(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+        }
+    }
+
+    /// Steps over `"key" :` inside an object.
+    private mutating func skipKey() throws(VaneError) {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+        try skipString()
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        index += 1
+    }
+
+    /// Steps over a string, checking its escapes, without decoding it.
+    mutating func skipString() throws(VaneError) {
+        index += 1
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") { index += 1; return }
+            if b < 0x20 { throw fail("control character in string") }
+            if b == UInt8(ascii: "\\") {
+                index += 1
+                guard index < bytes.count else { break }
+                switch bytes[index] {
+                case UInt8(ascii: "u"):
+                    index += 1
+                    _ = try hex4()
+                    continue
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                default: throw fail("invalid escape")
+                }
+            }
+            index += 1
+        }
+        throw fail("unterminated string")
     }
 
     mutating func literal(_ word: String) throws(VaneError) {

@@ -17,8 +17,16 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
     static var chunkSize: Int { 64 * 1024 }
 
     /// The artifact path named by a `**` route: the raw path decoded once, then validated.
+    ///
+    /// The router skips empty path components, so `artifacts//etc/passwd` captures `etc/passwd`.
+    /// The capture is a slice of the request path, so what precedes it tells: a second `/` right
+    /// before it means the client sent an absolute path, which is refused as MLflow refuses it.
     static func path(from context: Context) throws(VaneError) -> ArtifactPath {
-        let raw = context.parameters.getCatchAll().joined(separator: "/")
+        guard let captured = context.parameters[Parameters.recursiveCaptureKey] else { return .root }
+        if captured.base[..<captured.startIndex].hasSuffix("//") {
+            throw VaneError.invalid("Invalid path: '/\(captured.prefix(200))'. Artifact paths must be relative, must not contain '..', and must stay inside the artifact root.")
+        }
+        let raw = captured.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
         return try ArtifactPath(validating: ArtifactPath.percentDecoded(raw))
     }
 
@@ -74,7 +82,11 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
     static func upload(_ store: LocalArtifactStore, _ path: ArtifactPath, _ body: RequestBody) async throws {
         let writer = try store.beginWrite(path)
         do {
-            for try await buffer in body {
+            var fragments = body.makeAsyncIterator()
+            while true {
+                let next: ByteBuffer?
+                do { next = try await fragments.next() } catch { throw BodyReader.malformed }
+                guard let buffer = next else { break }
                 try buffer.withUnsafeReadableBytes { try writer.write($0) }
             }
             try writer.commit()

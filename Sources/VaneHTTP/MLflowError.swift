@@ -21,6 +21,7 @@ struct MLflowError: HTTPResponseError {
         case .alreadyExists, .invalidParameter, .invalidState: status = .badRequest
         case .tooLarge: status = .contentTooLarge
         case .permissionDenied: status = .forbidden
+        case .unavailable: status = .serviceUnavailable
         case .internalError: status = .internalServerError
         }
     }
@@ -44,14 +45,7 @@ extension Request {
     /// The MLflow parameters of this request: the JSON body for POST/PATCH/DELETE, the query for GET.
     func mlflowInput(context: some RequestContext) async throws -> MLflowInput {
         if method == .get || method == .head { return MLflowInput(query: queryDictionary()) }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: MLflowError.maxJSONBodySize)
-        } catch {
-            throw MLflowError(status: .contentTooLarge, errorCode: "REQUEST_LIMIT_EXCEEDED",
-                              message: "Request body exceeds the limit of \(MLflowError.maxJSONBodySize) bytes")
-        }
-        let bytes = Array(buffer.readableBytesView)
+        let bytes = try await BodyReader.collect(self, limit: MLflowError.maxJSONBodySize)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             // An empty body is an empty message; GET-style parameters may still be in the query.
             return MLflowInput(query: queryDictionary())

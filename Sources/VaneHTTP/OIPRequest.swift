@@ -22,6 +22,9 @@ struct OIPRequest {
 
     /// The most elements one request may carry (the body limit bounds it too).
     static let maxElements = 1 << 26
+    /// The most JSON values the request's fields other than `data` may build (ids, shapes,
+    /// parameters, requested outputs): `data` is read straight into numbers and never counts.
+    static let maxHeaderValues = 100_000
 
     /// Decodes `body`: the JSON header is the first `headerLength` bytes (all of it when nil),
     /// binary tensor data follows.
@@ -30,9 +33,10 @@ struct OIPRequest {
         guard jsonLength >= 0, jsonLength <= body.count else {
             throw VaneError.invalid("Inference-Header-Content-Length \(jsonLength) exceeds the body's \(body.count) bytes")
         }
-        var parser = OIPParser(bytes: jsonLength == body.count ? body : Array(body[0..<jsonLength]))
+        var parser = JSONParser(bytes: jsonLength == body.count ? body : Array(body[0..<jsonLength]))
+        parser.valueBudget = OIPRequest.maxHeaderValues
         var binary = BinarySection(bytes: body, offset: jsonLength)
-        try parser.request(into: &self, binary: &binary)
+        try parser.oipRequest(into: &self, binary: &binary)
         guard binary.offset == body.count else {
             throw VaneError.invalid("The body holds \(body.count - binary.offset) bytes of binary data that no input claims")
         }
@@ -112,39 +116,26 @@ enum OIPDatatype: String {
 }
 
 /// The OIP request grammar over ``JSONParser``: known fields are read into typed values; `data`
-/// arrays are flattened straight into doubles.
-struct OIPParser {
-    var base: JSONParser
-
-    init(bytes: [UInt8]) { self.base = JSONParser(bytes: bytes) }
-
-    var end: Int { base.bytes.count }
-
-    var index: Int {
-        get { base.index }
-        set { base.index = newValue }
-    }
-
-    func fail(_ what: String) -> VaneError { base.fail(what) }
-
-    mutating func request(into request: inout OIPRequest, binary: inout BinarySection) throws(VaneError) {
-        base.skipSpace()
+/// arrays are flattened straight into doubles; fields the protocol does not use are stepped over.
+extension JSONParser {
+    mutating func oipRequest(into request: inout OIPRequest, binary: inout BinarySection) throws(VaneError) {
+        skipSpace()
         try objectFields { parser, key throws(VaneError) in
             switch key {
             case "id":
-                guard case .string(let id) = try parser.base.value(depth: 1) else { throw VaneError.invalid("'id' must be a string") }
+                guard case .string(let id) = try parser.value(depth: 1) else { throw VaneError.invalid("'id' must be a string") }
                 request.id = id
             case "parameters":
-                guard case .object(let parameters) = try parser.base.value(depth: 1) else { throw VaneError.invalid("'parameters' must be an object") }
+                guard case .object(let parameters) = try parser.value(depth: 1) else { throw VaneError.invalid("'parameters' must be an object") }
                 if case .bool(let flag) = parameters["binary_data_output"] { request.binaryDataOutput = flag }
             case "inputs":
                 try parser.arrayElements { parser throws(VaneError) in
-                    request.inputs.append(try parser.input(binary: &binary))
+                    request.inputs.append(try parser.oipInput(binary: &binary))
                 }
             case "outputs":
                 var outputs: [OIPRequest.RequestedOutput] = []
                 try parser.arrayElements { parser throws(VaneError) in
-                    guard case .object(let object) = try parser.base.value(depth: 2),
+                    guard case .object(let object) = try parser.value(depth: 2),
                           case .string(let name) = object["name"] else {
                         throw VaneError.invalid("Each requested output must be an object with a 'name'")
                     }
@@ -156,28 +147,28 @@ struct OIPParser {
                 }
                 request.outputs = outputs
             default:
-                _ = try parser.base.value(depth: 1)
+                try parser.skipValue(depth: 1)
             }
         }
-        base.skipSpace()
+        skipSpace()
         guard index == end else { throw fail("unexpected data after the JSON value") }
         guard !request.inputs.isEmpty else { throw VaneError.invalid("The request has no 'inputs'") }
     }
 
     /// One `$request_input`.
-    mutating func input(binary: inout BinarySection) throws(VaneError) -> InputTensor {
+    mutating func oipInput(binary: inout BinarySection) throws(VaneError) -> InputTensor {
         var name: String?, shape: [Int]?, datatype: String?, binarySize: Int?
         var data: [Double]?
         try objectFields { parser, key throws(VaneError) in
             switch key {
             case "name":
-                guard case .string(let s) = try parser.base.value(depth: 3) else { throw VaneError.invalid("An input's 'name' must be a string") }
+                guard case .string(let s) = try parser.value(depth: 3) else { throw VaneError.invalid("An input's 'name' must be a string") }
                 name = s
             case "datatype":
-                guard case .string(let s) = try parser.base.value(depth: 3) else { throw VaneError.invalid("An input's 'datatype' must be a string") }
+                guard case .string(let s) = try parser.value(depth: 3) else { throw VaneError.invalid("An input's 'datatype' must be a string") }
                 datatype = s
             case "shape":
-                guard case .array(let dims) = try parser.base.value(depth: 3) else { throw VaneError.invalid("An input's 'shape' must be an array") }
+                guard case .array(let dims) = try parser.value(depth: 3) else { throw VaneError.invalid("An input's 'shape' must be an array") }
                 shape = try dims.map { dim throws(VaneError) -> Int in
                     guard case .int(let d) = dim, d >= 0 else {
                         throw VaneError.invalid("Shape dimensions must be non-negative integers")
@@ -188,7 +179,7 @@ struct OIPParser {
                     return Int(d)
                 }
             case "parameters":
-                guard case .object(let parameters) = try parser.base.value(depth: 3) else { throw VaneError.invalid("An input's 'parameters' must be an object") }
+                guard case .object(let parameters) = try parser.value(depth: 3) else { throw VaneError.invalid("An input's 'parameters' must be an object") }
                 if let size = parameters["binary_data_size"] {
                     guard case .int(let n) = size, n >= 0 else { throw VaneError.invalid("binary_data_size must be a non-negative integer") }
                     binarySize = Int(clamping: n)
@@ -198,7 +189,7 @@ struct OIPParser {
                 try parser.flatData(into: &values, depth: 3)
                 data = values
             default:
-                _ = try parser.base.value(depth: 3)
+                try parser.skipValue(depth: 3)
             }
         }
         guard let name else { throw VaneError.invalid("An input has no 'name'") }
@@ -241,98 +232,24 @@ struct OIPParser {
     /// and the tokens `NaN`/`Infinity`/`-Infinity` (bare or quoted) are accepted.
     mutating func flatData(into values: inout [Double], depth: Int) throws(VaneError) {
         guard depth <= JSONValue.maxDepth else { throw fail("nesting deeper than \(JSONValue.maxDepth) levels") }
-        base.skipSpace()
+        skipSpace()
         guard index < end else { throw fail("unexpected end") }
-        switch base.bytes[index] {
+        switch bytes[index] {
         case UInt8(ascii: "["):
             index += 1
-            base.skipSpace()
-            if index < end, base.bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            skipSpace()
+            if index < end, bytes[index] == UInt8(ascii: "]") { index += 1; return }
             while true {
                 try flatData(into: &values, depth: depth + 1)
                 guard values.count <= OIPRequest.maxElements else { throw VaneError.invalid("'data' holds more than \(OIPRequest.maxElements) elements") }
-                base.skipSpace()
+                skipSpace()
                 guard index < end else { throw fail("unterminated array") }
-                if base.bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if base.bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
                 throw fail("expected ',' or ']'")
             }
         default:
-            values.append(try scalar())
-        }
-    }
-
-    mutating func scalar() throws(VaneError) -> Double {
-        let c = base.bytes[index]
-        switch c {
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return try base.fastDouble()
-        case UInt8(ascii: "n"): try base.literal("null"); return .nan
-        case UInt8(ascii: "N"): try base.literal("NaN"); return .nan
-        case UInt8(ascii: "I"): try base.literal("Infinity"); return .infinity
-        case UInt8(ascii: "t"): try base.literal("true"); return 1
-        case UInt8(ascii: "f"): try base.literal("false"); return 0
-        case UInt8(ascii: "\""):
-            let text = try base.string()
-            guard let value = Self.number(quoted: text) else {
-                throw VaneError.invalid("'data' holds the string \"\(text.prefix(40))\", which is not a number")
-            }
-            return value
-        default:
-            throw fail("invalid value in 'data'")
-        }
-    }
-
-    /// A quoted cell as a number: a decimal, a missing-value token (`NaN`, `null`, empty) or an
-    /// infinity (`inf`, `Infinity`, signed); nil for anything else. Shared by both inference protocols.
-    static func number(quoted text: String) -> Double? {
-        switch text.lowercased() {
-        case "nan", "null", "": return .nan
-        case "inf", "infinity", "+inf", "+infinity": return .infinity
-        case "-inf", "-infinity": return -.infinity
-        default: return Double(text)
-        }
-    }
-
-    /// Calls `body` for each key of an object, positioned at its value.
-    mutating func objectFields(_ body: (inout OIPParser, String) throws(VaneError) -> Void) throws(VaneError) {
-        base.skipSpace()
-        guard index < end, base.bytes[index] == UInt8(ascii: "{") else { throw VaneError.invalid("Malformed JSON request body: expected an object at byte \(index)") }
-        index += 1
-        base.skipSpace()
-        if index < end, base.bytes[index] == UInt8(ascii: "}") { index += 1; return }
-        while true {
-            base.skipSpace()
-            guard index < end, base.bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let key = try base.string()
-            base.skipSpace()
-            guard index < end, base.bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            base.skipSpace()
-            try body(&self, key)
-            base.skipSpace()
-            guard index < end else { throw fail("unterminated object") }
-            if base.bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if base.bytes[index] == UInt8(ascii: "}") { index += 1; return }
-            throw fail("expected ',' or '}'")
-        }
-    }
-
-    /// Calls `body` for each element of an array, positioned at it.
-    mutating func arrayElements(_ body: (inout OIPParser) throws(VaneError) -> Void) throws(VaneError) {
-        base.skipSpace()
-        guard index < end, base.bytes[index] == UInt8(ascii: "[") else { throw fail("expected an array") }
-        index += 1
-        base.skipSpace()
-        if index < end, base.bytes[index] == UInt8(ascii: "]") { index += 1; return }
-        while true {
-            base.skipSpace()
-            try body(&self)
-            base.skipSpace()
-            guard index < end else { throw fail("unterminated array") }
-            if base.bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if base.bytes[index] == UInt8(ascii: "]") { index += 1; return }
-            throw fail("expected ',' or ']'")
+            values.append(try numberCell(field: "data"))
         }
     }
 }

@@ -49,8 +49,8 @@ public struct VaneStores: Sendable {
 public enum VaneApplication {
     /// The router with every surface: MLflow (both prefixes), artifacts, inference over the
     /// registry's models (OIP v2 and MLflow scoring), health, version, metrics.
-    public static func makeRouter(stores: VaneStores) -> Router<VaneRequestContext> {
-        let router = makeBaseRouter()
+    public static func makeRouter(stores: VaneStores, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
+        let router = makeBaseRouter(crossSite: crossSite)
         let catalog = RegistryModelCatalog(
             resolver: ModelResolver(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts),
             registry: stores.registry)
@@ -73,8 +73,8 @@ public enum VaneApplication {
 
     /// The router of `vane serve`: one model over OIP v2 and MLflow scoring, with health,
     /// version and metrics.
-    public static func makeServeRouter(catalog: SingleModelCatalog) -> Router<VaneRequestContext> {
-        let router = makeBaseRouter()
+    public static func makeServeRouter(catalog: SingleModelCatalog, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
+        let router = makeBaseRouter(crossSite: crossSite)
         let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
         inference.addOpenInferenceRoutes(to: router)
         inference.addSingleModelScoringRoutes(to: router, modelName: catalog.served.name)
@@ -82,10 +82,15 @@ public enum VaneApplication {
     }
 
     /// Middleware and the routes every Vane server has: `/health`, `/version`, `/metrics`.
-    static func makeBaseRouter() -> Router<VaneRequestContext> {
+    ///
+    /// Order matters: metrics see every answer; errors below take their surface's shape; the
+    /// cross-site checks run before any body is read; large bodies wait for memory before theirs is.
+    static func makeBaseRouter(crossSite: CrossSitePolicy) -> Router<VaneRequestContext> {
         let router = Router(context: VaneRequestContext.self)
         router.add(middleware: VaneMetricsMiddleware())
         router.add(middleware: ErrorResponseMiddleware())
+        router.add(middleware: CrossSiteMiddleware(policy: crossSite))
+        router.add(middleware: LargeBodyMiddleware(gate: .shared, limit: MLflowError.maxJSONBodySize))
         router.get("health") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK")))
         }
@@ -103,13 +108,15 @@ public enum VaneApplication {
     /// The application listening on `configuration`'s address.
     public static func make(configuration: VaneServerConfiguration, stores: VaneStores, logger: Logger) -> some ApplicationProtocol {
         _ = VaneMetrics.registry
-        return make(router: makeRouter(stores: stores), host: configuration.host, port: configuration.port, logger: logger)
+        return make(router: makeRouter(stores: stores, crossSite: configuration.crossSite), host: configuration.host, port: configuration.port, logger: logger)
     }
 
     /// The application of `vane serve` for one model.
-    public static func makeServe(catalog: SingleModelCatalog, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+    public static func makeServe(catalog: SingleModelCatalog, host: String, port: Int, crossSite: CrossSitePolicy? = nil,
+                                 logger: Logger) -> some ApplicationProtocol {
         _ = VaneMetrics.registry
-        return make(router: makeServeRouter(catalog: catalog), host: host, port: port, logger: logger)
+        let policy = crossSite ?? .defaults(listenHost: host)
+        return make(router: makeServeRouter(catalog: catalog, crossSite: policy), host: host, port: port, logger: logger)
     }
 
     static func make(router: Router<VaneRequestContext>, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {

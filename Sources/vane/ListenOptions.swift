@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VaneHTTP
 
 /// `--host` and `--port`, shared by the commands that run a server.
 struct ListenOptions: ParsableArguments {
@@ -9,6 +10,29 @@ struct ListenOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Port to listen on (env VANE_PORT; default: see above).", valueName: "port"))
     var port: Int?
+
+    @Option(help: ArgumentHelp("""
+        Host names (comma-separated, optionally with :port, * as a wildcard) that requests may \
+        name in their Host header; others get 403, which stops DNS rebinding (env VANE_ALLOWED_HOSTS; \
+        default: the listen address, localhost, 127.0.0.1 and [::1]; '*' allows any).
+        """, valueName: "hosts"))
+    var allowedHosts: String?
+
+    @Option(help: ArgumentHelp("""
+        Browser origins (comma-separated, e.g. https://ui.example.com) whose pages may call this \
+        server; they get CORS headers. Any other Origin is refused on requests that change state \
+        (env VANE_CORS_ORIGINS; default: none).
+        """, valueName: "origins"))
+    var corsOrigins: String?
+
+    /// The cross-site policy for a server listening on `host`: the flags, else the environment, else the defaults.
+    func crossSitePolicy(listenHost host: String) -> CrossSitePolicy {
+        let env = ProcessInfo.processInfo.environment
+        var policy = CrossSitePolicy.defaults(listenHost: host)
+        if let hosts = allowedHosts ?? env["VANE_ALLOWED_HOSTS"] { policy.allowedHosts = CrossSitePolicy(allowedHosts: CrossSitePolicy.list(hosts)).allowedHosts }
+        if let origins = corsOrigins ?? env["VANE_CORS_ORIGINS"] { policy.corsOrigins = CrossSitePolicy.list(origins) }
+        return policy
+    }
 
     /// The flags, else VANE_HOST and VANE_PORT, else 127.0.0.1 and `defaultPort`.
     func address(defaultPort: Int) throws -> (host: String, port: Int) {

@@ -66,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
             "model": "\(served.name)", "version": "\(served.version ?? "-")", "platform": "\(served.signature.platform)",
             "features": "\(served.signature.featureCount)", "host": "\(host)", "port": "\(port)",
         ])
-        let app = VaneApplication.makeServe(catalog: catalog, host: host, port: port, logger: logger)
+        let app = VaneApplication.makeServe(catalog: catalog, host: host, port: port,
+                                            crossSite: listen.crossSitePolicy(listenHost: host), logger: logger)
         try await app.runService()
         logger.info("stopped")
     }

@@ -19,7 +19,13 @@ struct ServerCommand: AsyncParsableCommand {
             Logs go to standard error. SIGINT or SIGTERM stops the server gracefully: requests in
             flight finish, then the database is closed.
 
-            Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR (flags take precedence), VANE_LOG_LEVEL.
+            Requests must name an allowed host (--allowed-hosts), and requests that change state
+            must come without a foreign Origin (--cors-origins) and, on the MLflow API, with
+            Content-Type: application/json, so that no web page can act on the server through a
+            user's browser. Listening on 0.0.0.0 needs --allowed-hosts with the names clients use.
+
+            Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS, VANE_CORS_ORIGINS
+            (flags take precedence), VANE_LOG_LEVEL.
             """)
 
     @OptionGroup var listen: ListenOptions
@@ -30,7 +36,8 @@ struct ServerCommand: AsyncParsableCommand {
         let (host, port) = try listen.address(defaultPort: 5000)
         let logger = ListenOptions.logger()
 
-        let configuration = VaneServerConfiguration(host: host, port: port, dataDirectory: data.resolved)
+        let configuration = VaneServerConfiguration(host: host, port: port, dataDirectory: data.resolved,
+                                                    crossSite: listen.crossSitePolicy(listenHost: host))
         let stores: VaneStores
         do {
             stores = try VaneStores.open(dataDirectory: configuration.dataDirectory)

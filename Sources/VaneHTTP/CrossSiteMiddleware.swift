@@ -1,0 +1,66 @@
+import HTTPTypes
+import Hummingbird
+import VaneCore
+
+/// Enforces a ``CrossSitePolicy`` before any route runs: the `Host` allow-list, the `Origin` of
+/// state-changing requests, a non-simple content type on MLflow API writes, and CORS preflights
+/// and headers for configured origins. Refusals are thrown, so each surface answers in its own
+/// error shape (see ``ErrorResponseMiddleware``).
+struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
+    let policy: CrossSitePolicy
+
+    static var invalidHost: String { "Invalid Host header - possible DNS rebinding attack detected" }
+    static var blockedOrigin: String { "Cross-origin request blocked" }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let host = request.head.authority
+        if let host, path != "/health", path != "/version", !policy.allows(host: host) {
+            throw VaneError(.permissionDenied, Self.invalidHost)
+        }
+        let origin = request.headers[.origin]
+        if request.method == .options, let origin, let method = request.headers[.accessControlRequestMethod] {
+            return preflight(origin: origin, method: method, headers: request.headers[.accessControlRequestHeaders])
+        }
+        if Self.changesState(request.method) {
+            if let origin, !policy.allows(origin: origin, host: host, scheme: request.head.scheme ?? "http") {
+                throw VaneError(.permissionDenied, Self.blockedOrigin)
+            }
+            if request.method != .put, Self.isMLflowAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]) {
+                throw MLflowError(status: .unsupportedMediaType, errorCode: "BAD_REQUEST",
+                                  message: "MLflow API requests that change state must be sent with Content-Type: application/json")
+            }
+        }
+        var response = try await next(request, context)
+        if let origin, policy.isCORSOrigin(origin) {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.vary] = "Origin"
+        }
+        return response
+    }
+
+    /// The answer to a CORS preflight: allowed for configured origins, 403 otherwise.
+    func preflight(origin: String, method: String, headers: String?) -> Response {
+        guard policy.isCORSOrigin(origin) else {
+            return Response(status: .forbidden, headers: [.contentType: "text/plain", .vary: "Origin"],
+                            body: .init(byteBuffer: .init(string: Self.blockedOrigin)))
+        }
+        var fields: HTTPFields = [
+            .accessControlAllowOrigin: origin,
+            .accessControlAllowMethods: "GET, HEAD, POST, PUT, PATCH, DELETE",
+            .accessControlMaxAge: "600",
+            .vary: "Origin",
+        ]
+        if let headers, headers.utf8.count <= 1024 { fields[.accessControlAllowHeaders] = headers }
+        return Response(status: .noContent, headers: fields)
+    }
+
+    static func changesState(_ method: HTTPRequest.Method) -> Bool {
+        method == .post || method == .put || method == .patch || method == .delete
+    }
+
+    /// The MLflow REST API (not the artifact proxy, whose bodies are files of any type).
+    static func isMLflowAPI(_ path: String) -> Bool {
+        (path.hasPrefix("/api/") || path.hasPrefix("/ajax-api/")) && !path.contains("/mlflow-artifacts/")
+    }
+}
