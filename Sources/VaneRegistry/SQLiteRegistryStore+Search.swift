@@ -1,11 +1,22 @@
 import Foundation
 import GRDB
 import VaneCore
+import VaneStorage
 import VaneTracking
 
 extension SQLiteRegistryStore {
     static let maxRegisteredModelResults = 1000
     static let maxModelVersionResults = 200_000
+
+    /// `read` for a search: a database error reaches the client only as
+    /// `SearchLimits.error` makes it, without SQL text.
+    func searchRead<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await DatabaseTiming.measure(context) { try await db.read(body) }
+        } catch {
+            throw SearchLimits.error(error, context: context)
+        }
+    }
 
     public func searchRegisteredModels(filter: String?, orderBy: [String], maxResults: Int, pageToken: String?) async throws -> Page<RegisteredModel> {
         guard maxResults >= 1, maxResults <= Self.maxRegisteredModelResults else {
@@ -35,7 +46,7 @@ extension SQLiteRegistryStore {
         let sql = "SELECT m.name FROM registered_models m \(whereSQL) ORDER BY \(orderSQL.joined(separator: ", ")) LIMIT ? OFFSET ?"
         args += [maxResults + 1, offset]
         let finalArgs = args
-        return try await read("search registered models") { db in
+        return try await searchRead("search registered models") { db in
             let names = try String.fetchAll(db, sql: sql, arguments: finalArgs)
             let models = try names.prefix(maxResults).map { try Self.loadModel(db, $0) }
             return Page(items: models, nextPageToken: names.count > maxResults ? PageToken.encode(offset: offset + maxResults) : nil)
@@ -73,7 +84,7 @@ extension SQLiteRegistryStore {
         let sql = "SELECT v.name, v.version FROM model_versions v WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(orderSQL.joined(separator: ", ")) LIMIT ? OFFSET ?"
         args += [maxResults + 1, offset]
         let finalArgs = args
-        return try await read("search model versions") { db in
+        return try await searchRead("search model versions") { db in
             let keys = try Row.fetchAll(db, sql: sql, arguments: finalArgs).map { ($0[0] as String, $0[1] as Int64) }
             let versions = try keys.prefix(maxResults).map { try Self.loadVersion(db, $0.0, $0.1) }
             return Page(items: versions, nextPageToken: keys.count > maxResults ? PageToken.encode(offset: offset + maxResults) : nil)

@@ -46,6 +46,7 @@ public enum RunSearchSQL {
         try checkPaging(limit: limit, offset: offset)
         let query = try Planner(experimentIDs: experimentIDs, lifecycleStages: lifecycleStages,
                                 filter: filter, orderBy: orderBy, limit: limit, offset: offset).statement()
+        try SearchLimits.checkArguments(query.arguments.count)
         return (query.sql, query.statementArguments)
     }
 
@@ -196,7 +197,7 @@ public enum RunSearchSQL {
             var predicates: [Int] = []
             for (n, i) in try rankedClauses(skipping: driver.exact ? driver.clauseIndex : nil).enumerated() {
                 let clause = filter.clauses[i]
-                guard clause.key.entity != .attribute, clause.key.entity != .dataset,
+                guard n < Self.maxJoinedFilterTerms, clause.key.entity != .attribute, clause.key.entity != .dataset,
                       case let keyed = try keyedCondition(clause, alias: "f\(n)"), !keyed.negate else {
                     predicates.append(i)
                     continue
@@ -250,8 +251,18 @@ public enum RunSearchSQL {
 
         // MARK: Pieces
 
+        /// Up to this many experiment ids are bound one by one; more are bound as one JSON
+        /// array, since the condition is repeated in every plan of the statement.
+        static let maxInlineExperimentIDs = 100
+
         func runConditions() -> Fragment {
-            var f = Fragment("r.experiment_id IN (\(Fragment.placeholders(experimentIDs.count)))", experimentIDs.map(\.databaseValue))
+            var f: Fragment
+            if experimentIDs.count > Self.maxInlineExperimentIDs {
+                let json = "[" + experimentIDs.map(String.init).joined(separator: ",") + "]"
+                f = Fragment("r.experiment_id IN (SELECT value FROM json_each(?))", [json.databaseValue])
+            } else {
+                f = Fragment("r.experiment_id IN (\(Fragment.placeholders(experimentIDs.count)))", experimentIDs.map(\.databaseValue))
+            }
             f.append(" AND r.lifecycle_stage IN (\(Fragment.placeholders(lifecycleStages.count)))", lifecycleStages.map(\.databaseValue))
             return f
         }
@@ -275,37 +286,75 @@ public enum RunSearchSQL {
             return f
         }
 
+        /// Up to this many order keys, metric/param/tag keys are LEFT JOINs; beyond, every key
+        /// is read by a correlated subquery instead.
+        ///
+        /// Each key adds two ORDER BY terms, the tie-breakers two more. SQLite 3.40 (before
+        /// `WHERE_KEEP_ALL_JOINS`) ignores an ORDER BY of 64+ terms when it drops unused LEFT
+        /// JOINs (omit-noop-join), yet the sorter still reads the dropped table's cursor, never
+        /// opened: SIGSEGV in `sqlite3VdbeExec`. A subquery is not a join and is never dropped.
+        static let maxJoinedOrderKeys = 30
+
+        /// At most this many key-value filter terms are joined in the driven plan (the others
+        /// are EXISTS probes), so that its FROM clause stays far below SQLite's 64 tables:
+        /// the driver, these, the run and at most ``maxJoinedOrderKeys`` order joins.
+        static let maxJoinedFilterTerms = 16
+
         /// LEFT JOINs and ORDER BY list for order keys `from...`, then the tie-breakers.
         func orderTerms(from start: Int) throws(VaneError) -> (joins: Fragment, orderBy: Fragment) {
             var joins = Fragment()
-            var parts: [String] = []
+            var parts: [Fragment] = []
             var orderedByStartTime = false
+            let joined = orderBy.count <= Self.maxJoinedOrderKeys
             for (i, clause) in orderBy.enumerated() {
                 if clause.key.entity == .attribute, clause.key.key == "start_time" { orderedByStartTime = true }
                 guard i >= start else { continue }
                 let alias = "o\(i)"
                 let direction = clause.ascending ? "ASC" : "DESC"
+                let key = clause.key.key.databaseValue
+                /// `expression` over the key's row `alias`: a column of the join, or a subquery.
+                func read(_ table: String, _ expression: String) -> Fragment {
+                    joined ? Fragment(expression) : Fragment("(SELECT \(expression) FROM \(table) \(alias) WHERE \(alias).run_uuid = r.run_uuid AND \(alias).key = ?)", [key])
+                }
                 switch clause.key.entity {
                 case .metric:
-                    joins.append(" LEFT JOIN latest_metrics \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ?", [clause.key.key.databaseValue])
-                    parts.append("CASE WHEN \(alias).is_nan = 1 THEN 1 WHEN \(alias).value IS NULL THEN 2 ELSE 0 END")
-                    parts.append("CASE WHEN \(alias).is_nan = 1 THEN NULL ELSE \(alias).value END \(direction)")
+                    if joined {
+                        joins.append(" LEFT JOIN latest_metrics \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ?", [key])
+                    }
+                    // Real values, then NaN, then runs without the metric (no row: the subquery is NULL).
+                    var rank = read("latest_metrics", "CASE WHEN \(alias).is_nan = 1 THEN 1 WHEN \(alias).value IS NULL THEN 2 ELSE 0 END")
+                    if !joined { rank = Fragment("coalesce(\(rank.sql), 2)", rank.arguments) }
+                    parts.append(rank)
+                    var value = read("latest_metrics", "CASE WHEN \(alias).is_nan = 1 THEN NULL ELSE \(alias).value END")
+                    value.append(" \(direction)")
+                    parts.append(value)
                 case .param, .tag:
                     let table = clause.key.entity == .param ? "params" : "tags"
-                    joins.append(" LEFT JOIN \(table) \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ?", [clause.key.key.databaseValue])
-                    parts.append("\(alias).value IS NULL")
-                    parts.append("\(alias).value \(direction)")
+                    if joined {
+                        joins.append(" LEFT JOIN \(table) \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ?", [key])
+                    }
+                    var missing = read(table, "\(alias).value")
+                    missing.append(" IS NULL")
+                    parts.append(missing)
+                    var value = read(table, "\(alias).value")
+                    value.append(" \(direction)")
+                    parts.append(value)
                 case .attribute:
                     let column = try RunSearchSQL.orderColumn(clause.key.key)
-                    parts.append("\(column) IS NULL")
-                    parts.append("\(column) \(direction)")
+                    parts.append(Fragment("\(column) IS NULL"))
+                    parts.append(Fragment("\(column) \(direction)"))
                 case .dataset:
                     throw VaneError.invalid("Invalid identifier type 'dataset'")
                 }
             }
-            if !orderedByStartTime { parts.append("r.start_time DESC") }
-            parts.append("r.run_uuid")
-            return (joins, Fragment(parts.joined(separator: ", ")))
+            if !orderedByStartTime { parts.append(Fragment("r.start_time DESC")) }
+            parts.append(Fragment("r.run_uuid"))
+            var orderBy = Fragment()
+            for (i, part) in parts.enumerated() {
+                if i > 0 { orderBy.append(", ") }
+                orderBy.append(part)
+            }
+            return (joins, orderBy)
         }
 
         /// The filter terms that can be read from an index, most selective kind first

@@ -104,7 +104,7 @@ extension SQLiteTrackingStore {
         let sql = "SELECT model_id FROM logged_models WHERE \(conditions.joined(separator: " AND ")) ORDER BY creation_timestamp_ms DESC, model_id LIMIT ? OFFSET ?"
         args += [maxResults + 1, offset]
         let finalArgs = args
-        return try await read("search logged models") { db in
+        return try await searchRead("search logged models") { db in
             let ids = try String.fetchAll(db, sql: sql, arguments: finalArgs)
             let models = try Self.loadLoggedModels(db, ids: Array(ids.prefix(maxResults)))
             return Page(items: models, nextPageToken: ids.count > maxResults ? PageToken.encode(offset: offset + maxResults) : nil)

@@ -345,7 +345,7 @@ extension SQLiteTrackingStore {
         let offset = try PageToken.decode(pageToken)
         let query = try RunSearchSQL.build(experimentIDs: experimentIDs, lifecycleStages: view.stages, filter: parsed,
                                            orderBy: order, limit: maxResults + 1, offset: offset)
-        return try await read("search runs") { db in
+        return try await searchRead("search runs") { db in
             let ids = try String.fetchAll(db, sql: query.sql, arguments: query.arguments)
             let more = ids.count > maxResults
             let runs = try Self.loadRuns(db, ids: Array(ids.prefix(maxResults)))

@@ -110,7 +110,7 @@ public struct SQLiteTrackingStore: TrackingStore {
         let order = try SearchOrderBy.experiments(orderBy)
         let offset = try PageToken.decode(pageToken)
         let query = try ExperimentSearchSQL.build(lifecycleStages: view.stages, filter: parsed, orderBy: order, limit: maxResults + 1, offset: offset)
-        return try await read("search experiments") { db in
+        return try await searchRead("search experiments") { db in
             let ids = try Int64.fetchAll(db, sql: query.sql, arguments: query.arguments)
             let more = ids.count > maxResults
             var items: [Experiment] = []

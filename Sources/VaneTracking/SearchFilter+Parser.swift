@@ -182,12 +182,19 @@ extension SearchFilter {
         private static let reservedWords: Set<String> = ["AND", "OR", "NOT", "IN", "LIKE", "ILIKE", "IS", "NULL"]
 
         func parseFilter(_ filter: String?) throws(VaneError) -> SearchFilter {
-            guard let filter, !filter.allSatisfy(\.isWhitespace) else { return SearchFilter() }
+            guard let filter else { return SearchFilter() }
+            try SearchLimits.checkFilterLength(filter)
+            guard !filter.allSatisfy(\.isWhitespace) else { return SearchFilter() }
             let tokens = try Lexer.tokenize(filter)
             var position = 0
             var clauses: [SearchClause] = []
+            var listValues = 0
             while true {
-                clauses.append(try parseClause(tokens, &position))
+                if clauses.count == SearchLimits.maxFilterTerms { throw SearchLimits.tooManyTerms() }
+                let (clause, values) = try parseClause(tokens, &position)
+                listValues += values
+                if listValues > SearchLimits.maxListValues { throw SearchLimits.tooManyListValues() }
+                clauses.append(clause)
                 if position == tokens.count { break }
                 if tokens[position].isKeyword("AND"), position + 1 < tokens.count {
                     position += 1
@@ -203,7 +210,8 @@ extension SearchFilter {
             return VaneError.invalid("Invalid clause(s) in filter string: '\(rest)'")
         }
 
-        private func parseClause(_ tokens: [Token], _ position: inout Int) throws(VaneError) -> SearchClause {
+        /// One clause, and how many values its list has as written (0 without a list).
+        private func parseClause(_ tokens: [Token], _ position: inout Int) throws(VaneError) -> (SearchClause, listValues: Int) {
             let start = position
             guard position < tokens.count else { throw Self.invalidClause(tokens, from: start) }
             let segments: [Segment]
@@ -223,7 +231,9 @@ extension SearchFilter {
 
             let comparator = try parseComparator(tokens, &position, clauseStart: start)
             let value = try parseValue(tokens, &position, comparator: comparator, clauseStart: start)
-            return try validate(key: key, comparator: comparator, value: value)
+            var listValues = 0
+            if case .list(let items, _) = value { listValues = items.count }
+            return (try validate(key: key, comparator: comparator, value: value), listValues)
         }
 
         private func parseComparator(_ tokens: [Token], _ position: inout Int, clauseStart: Int) throws(VaneError) -> RawComparator {
@@ -279,7 +289,9 @@ extension SearchFilter {
             position += 1
             switch token.kind {
             case .number(let text): return .number(text)
-            case .singleQuoted(let s), .doubleQuoted(let s): return .string(s)
+            case .singleQuoted(let s), .doubleQuoted(let s):
+                try SearchLimits.checkString(s)
+                return .string(s)
             case .identifier:
                 if token.isKeyword("AND") { throw Self.invalidClause(tokens, from: clauseStart) }
                 return .bare(token.text)
@@ -319,6 +331,8 @@ extension SearchFilter {
                     expectItem = true
                 case .singleQuoted(let s), .doubleQuoted(let s):
                     if !expectItem { throw illFormed }
+                    if items.count == SearchLimits.maxListValues { throw SearchLimits.tooManyListValues() }
+                    try SearchLimits.checkString(s)
                     items.append(s)
                     expectItem = false
                 case .number:
@@ -534,6 +548,7 @@ extension SearchFilter {
 
         /// Parses a list of order_by items, rejecting a key that appears twice (after aliasing).
         func parseOrderBy(_ items: [String]) throws(VaneError) -> [OrderByClause] {
+            try SearchLimits.checkOrderBy(items)
             var result: [OrderByClause] = []
             var seen: Set<SearchKey> = []
             for item in items {

@@ -255,4 +255,34 @@ struct RegistrySearchTests {
         #expect(try await store.allVersionKeys(filter: "name = 'alpha'", orderBy: ["version_number ASC"]) == ["alpha/1", "alpha/2", "alpha/3"])
         #expect(try await store.allVersionKeys(filter: "name = 'alpha'", orderBy: ["version_number ASC"], pageSize: 1) == ["alpha/1", "alpha/2", "alpha/3"])
     }
+
+    // MARK: Bounds (issue 12): refused with 400 before any SQL is built, never a 500
+
+    @Test("the largest registry filters the grammar accepts run; one term, value or key more is a 400")
+    func searchBounds() async throws {
+        let store = try await Self.seeded()
+        let most = Array(repeating: "name LIKE 'alpha%'", count: SearchLimits.maxFilterTerms).joined(separator: " AND ")
+        #expect(try await store.allModelNames(filter: most) == ["alpha", "alphabet"])
+        #expect(try await store.allVersionKeys(filter: most) == ["alpha/3", "alpha/2", "alpha/1"])
+        let ids = (0..<SearchLimits.maxListValues - 1).map { "'x\($0)'" } + ["'r2'"]
+        #expect(try await store.allVersionKeys(filter: "run_id IN (\(ids.joined(separator: ",")))") == ["alpha/2", "beta/1"])
+        let longest = String(repeating: "[", count: SearchLimits.maxStringLength)
+        #expect(try await store.allModelNames(filter: "name LIKE '\(longest)'").isEmpty)
+
+        let tooMany = most + " AND name LIKE 'alpha%'"
+        let tooLong = "name LIKE '\(String(repeating: "[", count: 20_000))'"
+        let tooManyValues = "run_id IN (\((ids + ["'r1'"]).joined(separator: ",")))"
+        let keys = Array(repeating: "name", count: SearchLimits.maxOrderByKeys + 1)
+        for (filter, orderBy, words) in [(tooMany, [String](), "comparisons"), (tooLong, [], "characters"), (tooManyValues, [], "values"), (nil, keys, "keys")] {
+            let model = await expectVaneError(.invalidParameter, filter ?? "order_by") {
+                try await store.searchRegisteredModels(filter: filter, orderBy: orderBy, maxResults: 10, pageToken: nil)
+            }
+            let version = await expectVaneError(.invalidParameter, filter ?? "order_by") {
+                try await store.searchModelVersions(filter: filter, orderBy: orderBy, maxResults: 10, pageToken: nil)
+            }
+            // Registered models have no run_id: that filter is refused for its key, not its size.
+            if filter != tooManyValues { #expect(model?.message.contains(words) == true, "\(String(describing: model))") }
+            #expect(version?.message.contains(words) == true, "\(String(describing: version))")
+        }
+    }
 }
