@@ -1,28 +1,31 @@
 import Foundation
-import Yams
 
 /// Loads a model from a file or from an MLflow model directory.
 ///
 /// A directory must hold an `MLmodel` file; its `flavors` pick the runtime (`xgboost`,
 /// `lightgbm` or `onnx`) and name the model file inside the directory. A file is recognised by
 /// its content (see ``ModelFormat/detect(_:fileName:)``).
+///
+/// Every input is bounded before work starts: a model file by ``maxModelBytes``, the `MLmodel`
+/// by ``YAMLLimits/mlmodel`` (size, nesting depth, aliases). Where the files may be reached
+/// from is the caller's ``ModelFileAccess``: models from Vane's artifact store are confined to
+/// its root with no symbolic link followed.
 public enum ModelLoader {
-    /// Model files larger than this are refused before they are read.
+    /// Model files larger than this (2 GiB) are refused before they are read. MLflow sets no
+    /// limit; 2 GiB is ONNX's own bound on a protobuf model without external data, and far above
+    /// any XGBoost or LightGBM model of millions of trees.
     public static let maxModelBytes = 2 << 30
 
-    /// Loads the model at `path`.
-    public static func load(path: String) throws(ModelError) -> any InferenceModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ModelError.invalidModel("no model at '\(path)'")
+    /// Loads the model at `path`, reached under `access` (by default as given, links followed).
+    public static func load(path: String, access: ModelFileAccess = .followingLinks) throws(ModelError) -> any InferenceModel {
+        let entry = try ModelFileHandle.open(path, access: access)
+        if entry.isDirectory {
+            let (file, format) = try mlflowModelFile(in: entry, access: access)
+            return try load(data: try file.read(limit: maxModelBytes), format: format)
         }
-        if isDirectory.boolValue {
-            let (file, format) = try mlflowModelFile(directory: path)
-            return try load(data: try read(file), format: format)
-        }
-        let data = try read(path)
+        let data = try entry.read(limit: maxModelBytes)
         guard let format = ModelFormat.detect(data, fileName: path) else {
-            throw ModelError.unsupported("'\(path)' is not an XGBoost, LightGBM or ONNX model file")
+            throw ModelError.unsupported("'\(entry.display)' is not an XGBoost, LightGBM or ONNX model file")
         }
         return try load(data: data, format: format)
     }
@@ -37,20 +40,39 @@ public enum ModelLoader {
     }
 
     /// The model file and format an MLflow model directory's `MLmodel` names.
-    public static func mlflowModelFile(directory: String) throws(ModelError) -> (path: String, format: ModelFormat) {
-        let root = URL(fileURLWithPath: directory).standardizedFileURL
-        let mlmodel = root.appendingPathComponent("MLmodel").path
-        let text: String
-        do {
-            let data = try read(mlmodel)
-            guard let decoded = String(data: data, encoding: .utf8) else { throw ModelError.invalidModel("MLmodel is not UTF-8") }
-            text = decoded
-        } catch {
-            throw ModelError.invalidModel("'\(directory)' is a directory without a readable MLmodel file")
+    public static func mlflowModelFile(directory: String, access: ModelFileAccess = .followingLinks) throws(ModelError) -> (path: String, format: ModelFormat) {
+        let entry = try ModelFileHandle.open(directory, access: access)
+        guard entry.isDirectory else { throw ModelError.invalidModel("'\(entry.display)' is not a directory") }
+        let (name, format) = try flavorFile(in: entry, access: access)
+        let relative = name.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return (directory + "/" + relative, format)
+    }
+
+    /// Opens the model file the `MLmodel` of `directory` names.
+    static func mlflowModelFile(in directory: ModelFileHandle, access: ModelFileAccess) throws(ModelError) -> (ModelFileHandle, ModelFormat) {
+        let (name, format) = try flavorFile(in: directory, access: access)
+        return (try directory.open(relative: name, followLinks: access == .followingLinks), format)
+    }
+
+    /// The data file name (relative to the directory, checked to stay inside it) and format
+    /// of the first flavour Vane scores.
+    private static func flavorFile(in directory: ModelFileHandle, access: ModelFileAccess) throws(ModelError) -> (String, ModelFormat) {
+        let mlmodel: ModelFileHandle
+        do { mlmodel = try directory.open(relative: "MLmodel", followLinks: access == .followingLinks) } catch {
+            let shown = directory.display.isEmpty ? "MLmodel" : directory.display + "/MLmodel"
+            if error == ModelFileHandle.linkRefused(shown) { throw error }
+            throw ModelError.invalidModel("'\(directory.display)' is a directory without a readable MLmodel file")
         }
         let yaml: Any?
-        do { yaml = try Yams.load(yaml: text) } catch {
-            throw ModelError.invalidModel("MLmodel is not valid YAML: \(error)")
+        do {
+            let data = try mlmodel.read(limit: YAMLLimits.mlmodel.maxBytes)
+            yaml = try BoundedYAML.load(data: data, limits: .mlmodel)
+        } catch let error as YAMLReadError {
+            throw ModelError.invalidModel("MLmodel is refused: \(error.message)")
+        } catch let error as ModelError {
+            throw error
+        } catch {
+            throw ModelError.invalidModel("MLmodel cannot be read: \(error)")
         }
         guard let document = yaml as? [String: Any], let flavors = document["flavors"] as? [String: Any] else {
             throw ModelError.invalidModel("MLmodel has no 'flavors' mapping")
@@ -61,28 +83,14 @@ public enum ModelLoader {
         for candidate in candidates {
             guard let flavor = flavors[candidate.flavor] as? [String: Any] else { continue }
             let name = (flavor["data"] as? String) ?? candidate.defaultFile
-            let file = root.appendingPathComponent(name).standardizedFileURL
             // The model file must stay inside the model directory.
-            guard file.path.hasPrefix(root.path + "/") else {
-                throw ModelError.invalidModel("MLmodel names a data file outside the model directory: '\(name)'")
+            let parts = name.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+            guard !name.hasPrefix("/"), !name.contains("\\"), !name.contains("\0"), !parts.isEmpty, !parts.contains("..") else {
+                throw ModelError.invalidModel("MLmodel names a data file outside the model directory: '\(name.prefix(200))'")
             }
-            return (file.path, candidate.format)
+            return (name, candidate.format)
         }
-        let names = flavors.keys.sorted().joined(separator: ", ")
+        let names = flavors.keys.sorted().map { String($0.prefix(100)) }.joined(separator: ", ")
         throw ModelError.unsupported("MLmodel flavours [\(names)]: Vane scores the xgboost, lightgbm and onnx flavours")
-    }
-
-    static func read(_ path: String) throws(ModelError) -> Data {
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? NSNumber, size.intValue > maxModelBytes {
-                throw ModelError.invalidModel("'\(path)' is \(size.intValue) bytes; the limit is \(maxModelBytes)")
-            }
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch let error as ModelError {
-            throw error
-        } catch {
-            throw ModelError.invalidModel("cannot read '\(path)': \(error.localizedDescription)")
-        }
     }
 }

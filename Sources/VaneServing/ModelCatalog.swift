@@ -33,7 +33,7 @@ public struct SingleModelCatalog: ModelCatalog {
     /// the file or directory name without its extension.
     public static func load(source: ModelSource, name: String?, resolver: ModelResolver) async throws -> SingleModelCatalog {
         let resolved = try await resolver.resolve(source)
-        let model = try ModelLoader.load(path: resolved.path)
+        let model = try resolved.loadModel()
         let fileName = resolved.path.split(separator: "/").last.map(String.init) ?? "model"
         let stem = fileName.split(separator: ".").first.map(String.init) ?? fileName
         let servedName = name ?? resolved.registeredName ?? stem

@@ -1,5 +1,6 @@
 import VaneArtifacts
 import VaneCore
+import VaneModels
 import VaneRegistry
 import VaneTracking
 
@@ -7,7 +8,8 @@ import VaneTracking
 /// tracking store and the artifact store.
 ///
 /// Every path it returns lies inside the artifact store's root: model version sources and run
-/// artifact locations are client-supplied strings, so they are checked like any artifact access.
+/// artifact locations are client-supplied strings, so they are checked like any artifact access,
+/// and the loader is told (``Resolved/access``) to open what lies below that path the same way.
 public struct ModelResolver: Sendable {
     /// A source resolved to something loadable.
     public struct Resolved: Sendable, Equatable {
@@ -18,6 +20,15 @@ public struct ModelResolver: Sendable {
         public var version: Int64?
         /// Identifies what was loaded: a registry version's source and creation time, or the path.
         public var cacheKey: String
+        /// How the loader may reach the model's files: confined to the artifact root, links
+        /// refused, for everything that comes from Vane's stores; as given for a plain path.
+        public var access: ModelFileAccess
+
+        /// Loads the model, every file it opens (the `MLmodel`, its flavour's `data:` file and
+        /// the directories on the way) reached under ``access``.
+        public func loadModel() throws(ModelError) -> any InferenceModel {
+            try ModelLoader.load(path: path, access: access)
+        }
     }
 
     let tracking: (any TrackingStore)?
@@ -73,7 +84,7 @@ public struct ModelResolver: Sendable {
         guard depth < 4 else { throw VaneError.invalid("Model source '\(source)' refers to other model URIs too many levels deep.") }
         switch source {
         case .path(let path):
-            return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "path:" + path)
+            return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "path:" + path, access: .followingLinks)
         case .registryVersion, .registryAlias, .registryLatest:
             guard let version = try await modelVersion(source) else { throw Self.needsStore(source) }
             var resolved = try await resolveURI(version.source, depth: depth)
@@ -85,7 +96,7 @@ public struct ModelResolver: Sendable {
             guard let tracking, let artifacts else { throw Self.needsStore(source) }
             let model = try await tracking.loggedModel(id: id)
             let path = try artifacts.localPath(ofURI: model.artifactLocation)
-            return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "logged:\(id)")
+            return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "logged:\(id)", access: .confined(root: artifacts.root))
         case .run(let id, let relative):
             guard let tracking, let artifacts else { throw Self.needsStore(source) }
             let run = try await tracking.run(id: id)
@@ -94,7 +105,7 @@ public struct ModelResolver: Sendable {
             let path = inner.components.isEmpty ? base : base + "/" + inner.components.joined(separator: "/")
             // The joined path is re-checked as a store path so that no link inside the run's tree leads out.
             let checked = try artifacts.localPath(ofURI: path)
-            return Resolved(path: checked, registeredName: nil, version: nil, cacheKey: "run:\(id)/\(inner)")
+            return Resolved(path: checked, registeredName: nil, version: nil, cacheKey: "run:\(id)/\(inner)", access: .confined(root: artifacts.root))
         }
     }
 
@@ -105,7 +116,7 @@ public struct ModelResolver: Sendable {
         }
         guard let artifacts else { throw VaneError.invalid("Model source '\(uri)' needs Vane's data directory.") }
         let path = try artifacts.localPath(ofURI: uri)
-        return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "uri:" + uri)
+        return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "uri:" + uri, access: .confined(root: artifacts.root))
     }
 
     private static func needsStore(_ source: ModelSource) -> VaneError {

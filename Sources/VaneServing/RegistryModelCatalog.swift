@@ -9,23 +9,41 @@ import VaneTracking
 /// A version is addressed by its number or by an alias; without a version the newest one
 /// answers. Each request reads the registry (so a deleted version stops answering at once);
 /// loaded models are cached by what they were loaded from, the least recently used evicted
-/// beyond ``capacity``. Concurrent first requests for one model share a single load.
+/// beyond ``capacity``. Concurrent first requests for one model share a single load. A load
+/// that fails is kept with its error for ``failureRetention`` (an uploaded file that cannot be
+/// parsed is not parsed again for every request); a new version, or a version re-registered
+/// with another source, is another cache entry and loads at once.
 public final class RegistryModelCatalog: ModelCatalog {
+    /// How long a failed load answers with its error before the next request tries again: long
+    /// enough that a flood of requests to a broken model costs one load every 30 seconds, short
+    /// enough that artifacts uploaded after the version was registered are picked up soon.
+    public static let defaultFailureRetention: Duration = .seconds(30)
+
     public let capacity: Int
+    /// How long a failed load is kept; see ``defaultFailureRetention``.
+    public let failureRetention: Duration
     private let resolver: ModelResolver
     private let registry: any RegistryStore
+    private let clock: any VaneClock
     private let state = Mutex(State())
 
     private struct State {
         var loads: [String: Task<ServedModel, any Error>] = [:]
         var lastUse: [String: UInt64] = [:]
+        /// When each failed load failed (clock milliseconds); its task still holds the error.
+        var failedAt: [String: EpochMillis] = [:]
         var tick: UInt64 = 0
     }
 
-    public init(resolver: ModelResolver, registry: any RegistryStore, capacity: Int = 32) {
+    /// A catalog over `registry`, loading through `resolver`; `clock` times how long a failed
+    /// load is kept.
+    public init(resolver: ModelResolver, registry: any RegistryStore, capacity: Int = 32,
+                failureRetention: Duration = RegistryModelCatalog.defaultFailureRetention, clock: any VaneClock = SystemClock()) {
         self.resolver = resolver
         self.registry = registry
         self.capacity = max(1, capacity)
+        self.failureRetention = failureRetention
+        self.clock = clock
     }
 
     public func model(named name: String, version: String?) async throws -> ServedModel {
@@ -48,14 +66,20 @@ public final class RegistryModelCatalog: ModelCatalog {
             throw VaneError.notFound(version.map { "Model \(name) with version \($0) not found" } ?? "Model \(name) not found")
         }
         let key = "\(modelVersion.name)/\(modelVersion.version)/\(modelVersion.creationTimestamp)/\(modelVersion.source)"
+        let now = clock.nowMillis()
+        let retention = EpochMillis(failureRetention / .milliseconds(1))
         let task = state.withLock { state -> Task<ServedModel, any Error> in
             state.tick += 1
             state.lastUse[key] = state.tick
+            if let failed = state.failedAt[key], now < failed || now - failed >= retention {
+                state.loads[key] = nil
+                state.failedAt[key] = nil
+            }
             if let running = state.loads[key] { return running }
             let resolver = self.resolver
             let task = Task<ServedModel, any Error> {
                 let resolved = try await resolver.resolve(.registryVersion(name: modelVersion.name, version: modelVersion.version))
-                let model = try ModelLoader.load(path: resolved.path)
+                let model = try resolved.loadModel()
                 return ServedModel(name: modelVersion.name, version: String(modelVersion.version), model: model)
             }
             state.loads[key] = task
@@ -65,10 +89,19 @@ public final class RegistryModelCatalog: ModelCatalog {
         do {
             return try await task.value
         } catch {
-            // A failed load is not kept: the next request tries again (the artifact may be uploaded by then).
+            // A model that cannot be loaded stays cached with its error; the first request to see
+            // it fail starts the retention period. An internal error (the database, say) is not
+            // the model's fault and is retried by the next request.
+            let failedAt = clock.nowMillis()
+            let isModelFault = error is ModelError || (error as? VaneError).map { $0.code != .internalError } ?? false
             state.withLock { state in
-                state.loads[key] = nil
-                state.lastUse[key] = nil
+                guard state.loads[key] == task else { return }
+                if !isModelFault {
+                    state.loads[key] = nil
+                    state.lastUse[key] = nil
+                } else if state.failedAt[key] == nil {
+                    state.failedAt[key] = failedAt
+                }
             }
             if let error = error as? ModelError {
                 throw VaneError.invalid("Model \(name) version \(modelVersion.version) cannot be loaded: \(error)")
@@ -96,6 +129,7 @@ public final class RegistryModelCatalog: ModelCatalog {
         while state.loads.count > capacity, let oldest = state.lastUse.min(by: { $0.value < $1.value })?.key {
             state.loads[oldest] = nil
             state.lastUse[oldest] = nil
+            state.failedAt[oldest] = nil
         }
     }
 }

@@ -54,10 +54,10 @@ struct PredictCommand: AsyncParsableCommand {
 
     func run() async throws {
         let inputFormat: RowReader.Format? = format.map { $0.lowercased() == "csv" ? .csv : .jsonLines }
-        let modelPath: String
+        let resolved: ModelResolver.Resolved
         do {
             let (source, resolver) = try await ModelSourceResolution.resolve(model, data: data)
-            modelPath = try await resolver.resolve(source).path
+            resolved = try await resolver.resolve(source)
         } catch let error as VaneError {
             FileHandle.standardError.write(Data("vane predict: \(error.message)\n".utf8))
             throw ExitCode(2)
@@ -66,7 +66,9 @@ struct PredictCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            let loaded = try ModelLoader.load(path: modelPath)
+            // A models:/ or runs:/ source is read inside the artifact root, links refused; a plain
+            // path is the user's own and is opened as given.
+            let loaded = try resolved.loadModel()
             let progress = ProgressLine(totalBytes: input == "-" ? nil : Self.fileSize(input))
             PredictCommand.installInterruptHandler()
             let rows = try BatchPredictor(model: loaded, batchSize: batchSize).run(
