@@ -74,7 +74,8 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func check(_ candidate: String, raw: String) throws(VaneError) {
-        if candidate.contains("\0") || candidate.contains("\\") { throw unsafe(raw) }
+        // NUL, backslashes and `#` (refused by MLflow's `validate_path_is_safe` too).
+        if candidate.contains("\0") || candidate.contains("\\") || candidate.contains("#") { throw unsafe(raw) }
         if candidate.hasPrefix("/") || candidate.hasPrefix("~") { throw unsafe(raw) }
         if candidate.count >= 2, candidate.dropFirst().first == ":", candidate.first!.isLetter { throw unsafe(raw) }
         if candidate.contains("://") { throw unsafe(raw) }

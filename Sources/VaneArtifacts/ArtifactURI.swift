@@ -6,6 +6,10 @@ import VaneCore
 public enum ArtifactURI {
     public static let proxyScheme = "mlflow-artifacts"
 
+    /// The longest experiment `artifact_location` accepted: MLflow's
+    /// `MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH` default.
+    public static let maxLocationLength = 2048
+
     /// The store path behind an `mlflow-artifacts:` URI, or `nil` for any other scheme.
     public static func storePath(of uri: String) throws(VaneError) -> ArtifactPath? {
         guard uri.hasPrefix(proxyScheme + ":") else { return nil }
@@ -16,14 +20,30 @@ public enum ArtifactURI {
             if let slash = rest.firstIndex(of: "/") { rest = rest[slash...] } else { rest = "" }
         }
         try rejectQueryAndFragment(uri)
-        return try ArtifactPath(validating: String(rest.drop(while: { $0 == "/" })))
+        // The URI's path is absolute within the store: one leading `/` belongs to it; a second one
+        // (`mlflow-artifacts:////etc/passwd`) makes the artifact path itself absolute, refused below.
+        if rest.hasPrefix("/") { rest = rest.dropFirst() }
+        return try ArtifactPath(validating: String(rest))
+    }
+
+    /// A URI as quoted in an error message: cut to its first 200 characters, so that a
+    /// megabyte-long input is never echoed back whole.
+    static func shown(_ uri: String) -> String {
+        uri.unicodeScalars.count <= 200 ? uri : String(String.UnicodeScalarView(uri.unicodeScalars.prefix(200))) + "…"
+    }
+
+    /// Refuses a URI with a NUL byte, also percent-encoded.
+    public static func rejectNUL(_ uri: String) throws(VaneError) {
+        if uri.utf8.contains(0) || ArtifactPath.fullyDecoded(uri).utf8.contains(0) {
+            throw VaneError.invalid("Invalid URI: it must not contain NUL bytes.")
+        }
     }
 
     /// Rejects `?` and `#` anywhere in a URI (MLflow advisories smuggled paths through them).
     public static func rejectQueryAndFragment(_ uri: String) throws(VaneError) {
         let decoded = ArtifactPath.fullyDecoded(uri)
         if decoded.contains("?") || decoded.contains("#") {
-            throw VaneError.invalid("Invalid URI '\(uri)': query strings and fragments are not allowed in artifact locations or sources.")
+            throw VaneError.invalid("Invalid URI '\(shown(uri))': query strings and fragments are not allowed in artifact locations or sources.")
         }
     }
 
@@ -32,14 +52,18 @@ public enum ArtifactURI {
     /// Accepted: the proxy scheme, remote object stores (Vane never reads them), and local paths
     /// or `file:` URIs only when they resolve inside `localRoot`.
     public static func validateExperimentLocation(_ location: String, localRoot: String) throws(VaneError) {
+        if location.unicodeScalars.count > maxLocationLength {
+            throw VaneError.invalid("Invalid artifact path length. The length of the artifact path cannot be greater than \(maxLocationLength) characters.")
+        }
+        try rejectNUL(location)
         try rejectQueryAndFragment(location)
         if ArtifactPath.splitPath(ArtifactPath.fullyDecoded(location)).contains("..") {
-            throw VaneError.invalid("Invalid artifact location '\(location)': it must not contain '..'.")
+            throw VaneError.invalid("Invalid artifact location '\(shown(location))': it must not contain '..'.")
         }
         if location.hasPrefix(proxyScheme + ":") { _ = try storePath(of: location); return }
         if let local = try localPath(of: location) {
             guard isInside(local, root: localRoot) else {
-                throw VaneError.invalid("Invalid artifact location '\(location)': local paths must be inside the server's artifact root.")
+                throw VaneError.invalid("Invalid artifact location '\(shown(location))': local paths must be inside the server's artifact root.")
             }
             return
         }
@@ -52,22 +76,26 @@ public enum ArtifactURI {
     /// - An `mlflow-artifacts:` source or a local path must lie inside the artifact tree of the
     ///   run or logged model the request names (`ownerArtifactURIs`); without one it is refused.
     /// - Remote object stores are accepted as opaque strings (Vane never reads them).
-    /// - Anything with `..`, `?` or `#` is refused.
+    /// - Anything with `..`, `?`, `#`, a backslash or a NUL byte (also percent-encoded) is refused.
     public static func validateModelSource(_ source: String, runID: String?, ownerArtifactURIs: [String], localRoot: String) throws(VaneError) {
+        try rejectNUL(source)
         try rejectQueryAndFragment(source)
         let decoded = ArtifactPath.fullyDecoded(source)
+        if decoded.contains("\\") {
+            throw VaneError.invalid("Invalid model version source: '\(shown(source))'. It must not contain backslashes.")
+        }
         if ArtifactPath.splitPath(decoded).contains("..") {
-            throw VaneError.invalid("Invalid model version source: '\(source)'. It must not contain '..'.")
+            throw VaneError.invalid("Invalid model version source: '\(shown(source))'. It must not contain '..'.")
         }
         if source.hasPrefix("models:/") { return }
         if source.hasPrefix("runs:/") {
             let id = source.dropFirst("runs:/".count).split(separator: "/").first.map(String.init) ?? ""
             if let runID, !runID.isEmpty, id != runID {
-                throw VaneError.invalid("Invalid model version source: '\(source)'. The run_id request parameter must identify the resource that contains the source.")
+                throw VaneError.invalid("Invalid model version source: '\(shown(source))'. The run_id request parameter must identify the resource that contains the source.")
             }
             return
         }
-        let containedMessage = "Invalid model version source: '\(source)'. The run_id request parameter must identify the resource that contains the source."
+        let containedMessage = "Invalid model version source: '\(shown(source))'. The run_id request parameter must identify the resource that contains the source."
         if source.hasPrefix(proxyScheme + ":") {
             guard let path = try storePath(of: source) else { throw VaneError.invalid(containedMessage) }
             for owner in ownerArtifactURIs {
@@ -80,7 +108,7 @@ public enum ArtifactURI {
                 guard let ownerLocal = try? localPath(of: owner), isInside(ownerLocal, root: localRoot) else { continue }
                 if isInside(local, root: ownerLocal) { return }
             }
-            throw VaneError.invalid("Invalid model version source: '\(source)'. To use a local path as a model version source, the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id.")
+            throw VaneError.invalid("Invalid model version source: '\(shown(source))'. To use a local path as a model version source, the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id.")
         }
         try requireRemoteScheme(source)
     }
@@ -89,11 +117,11 @@ public enum ArtifactURI {
 
     static func requireRemoteScheme(_ uri: String) throws(VaneError) {
         guard let colon = uri.firstIndex(of: ":") else {
-            throw VaneError.invalid("Invalid URI '\(uri)'")
+            throw VaneError.invalid("Invalid URI '\(shown(uri))'")
         }
         let scheme = uri[..<colon].lowercased()
         guard remoteSchemes.contains(scheme) else {
-            throw VaneError.invalid("Invalid URI '\(uri)': unsupported scheme '\(scheme)'")
+            throw VaneError.invalid("Invalid URI '\(shown(uri))': unsupported scheme '\(shown(scheme))'")
         }
     }
 
@@ -103,9 +131,9 @@ public enum ArtifactURI {
             var rest = Substring(uri.dropFirst(5))
             if rest.hasPrefix("//") {
                 rest = rest.dropFirst(2)
-                guard let slash = rest.firstIndex(of: "/") else { throw VaneError.invalid("Invalid file URI '\(uri)'") }
+                guard let slash = rest.firstIndex(of: "/") else { throw VaneError.invalid("Invalid file URI '\(shown(uri))'") }
                 let host = rest[..<slash]
-                guard host.isEmpty || host == "localhost" else { throw VaneError.invalid("Invalid file URI '\(uri)': remote hosts are not allowed") }
+                guard host.isEmpty || host == "localhost" else { throw VaneError.invalid("Invalid file URI '\(shown(uri))': remote hosts are not allowed") }
                 rest = rest[slash...]
             }
             return ArtifactPath.fullyDecoded(String(rest))

@@ -9,6 +9,7 @@ extension LocalArtifactStore {
     /// below the root), so nothing a client registers can make Vane read outside its data root.
     /// Remote object stores are refused: Vane reads models only from its own store.
     public func localPath(ofURI uri: String) throws(VaneError) -> String {
+        try ArtifactURI.rejectNUL(uri)
         try ArtifactURI.rejectQueryAndFragment(uri)
         if let path = try ArtifactURI.storePath(of: uri) {
             do { return try resolve(path) } catch let error as VaneError { throw error } catch {

@@ -6,11 +6,9 @@ import VaneTracking
 extension SQLiteRegistryStore {
     public func createModelVersion(name: String, source: String, runID: String?, runLink: String?, description: String?, tags: [Tag], modelID: String?) async throws -> ModelVersion {
         try Self.validateName(name)
-        guard !source.isEmpty else { throw VaneError.invalid("Missing value for required parameter 'source'.") }
-        for t in tags {
-            try TrackingValidation.validateKey(t.key, kind: "key")
-            try TrackingValidation.validateLength(t.value, limit: TrackingValidation.maxTagValueLength, what: "value")
-        }
+        try RegistryValidation.validateSource(source, runLink: runLink)
+        try RegistryValidation.validateDescription(description)
+        for t in tags { try RegistryValidation.validateTag(t) }
         let now = clock.nowMillis()
         return try await write("create model version") { db in
             try Self.requireModel(db, name)
@@ -35,6 +33,7 @@ extension SQLiteRegistryStore {
 
     public func updateModelVersion(name: String, version: Int64, description: String?) async throws -> ModelVersion {
         try Self.validateName(name)
+        try RegistryValidation.validateDescription(description)
         let now = clock.nowMillis()
         return try await write("update model version") { db in
             _ = try Self.loadVersion(db, name, version)
@@ -91,8 +90,7 @@ extension SQLiteRegistryStore {
 
     public func setModelVersionTag(name: String, version: Int64, tag: Tag) async throws {
         try Self.validateName(name)
-        try TrackingValidation.validateKey(tag.key, kind: "key")
-        try TrackingValidation.validateLength(tag.value, limit: TrackingValidation.maxTagValueLength, what: "value")
+        try RegistryValidation.validateTag(tag)
         try await write("set model version tag") { db in
             _ = try Self.loadVersion(db, name, version)
             try db.execute(sql: "INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)",

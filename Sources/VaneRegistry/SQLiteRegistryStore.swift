@@ -29,11 +29,9 @@ public struct SQLiteRegistryStore: RegistryStore {
     // MARK: Registered models
 
     public func createRegisteredModel(name: String, description: String?, tags: [Tag]) async throws -> RegisteredModel {
-        try Self.validateName(name)
-        for t in tags {
-            try TrackingValidation.validateKey(t.key, kind: "key")
-            try TrackingValidation.validateLength(t.value, limit: TrackingValidation.maxTagValueLength, what: "value")
-        }
+        try RegistryValidation.validateNewModelName(name)
+        try RegistryValidation.validateDescription(description)
+        for t in tags { try RegistryValidation.validateTag(t) }
         let now = clock.nowMillis()
         return try await write("create registered model") { db in
             if try Self.modelExists(db, name) {
@@ -63,7 +61,7 @@ public struct SQLiteRegistryStore: RegistryStore {
 
     public func renameRegisteredModel(name: String, newName: String) async throws -> RegisteredModel {
         try Self.validateName(name)
-        guard !newName.isEmpty else { throw VaneError.invalid("Missing value for required parameter 'new_name'.") }
+        try RegistryValidation.validateNewModelName(newName, parameter: "new_name")
         let now = clock.nowMillis()
         return try await write("rename registered model") { db in
             try Self.requireModel(db, name)
@@ -77,6 +75,7 @@ public struct SQLiteRegistryStore: RegistryStore {
 
     public func updateRegisteredModel(name: String, description: String?) async throws -> RegisteredModel {
         try Self.validateName(name)
+        try RegistryValidation.validateDescription(description)
         let now = clock.nowMillis()
         return try await write("update registered model") { db in
             try Self.requireModel(db, name)
@@ -95,8 +94,7 @@ public struct SQLiteRegistryStore: RegistryStore {
 
     public func setRegisteredModelTag(name: String, tag: Tag) async throws {
         try Self.validateName(name)
-        try TrackingValidation.validateKey(tag.key, kind: "key")
-        try TrackingValidation.validateLength(tag.value, limit: TrackingValidation.maxTagValueLength, what: "value")
+        try RegistryValidation.validateTag(tag)
         let now = clock.nowMillis()
         try await write("set registered model tag") { db in
             try Self.requireModel(db, name)
@@ -115,23 +113,13 @@ public struct SQLiteRegistryStore: RegistryStore {
 
     public func setAlias(name: String, alias: String, version: Int64) async throws {
         try Self.validateName(name)
-        try Self.validateAlias(alias)
+        try RegistryValidation.validateAlias(alias)
         let now = clock.nowMillis()
         try await write("set alias") { db in
             _ = try Self.loadVersion(db, name, version)
             try db.execute(sql: "INSERT OR REPLACE INTO registered_model_aliases (name, alias, version) VALUES (?, ?, ?)", arguments: [name, alias, version])
             try db.execute(sql: "UPDATE registered_models SET last_updated_time = ? WHERE name = ?", arguments: [now, name])
         }
-    }
-
-    static func validateAlias(_ alias: String) throws(VaneError) {
-        if alias.isEmpty { throw VaneError.invalid("Missing value for required parameter 'alias'.") }
-        let lower = alias.lowercased()
-        if lower == "latest" || (lower.hasPrefix("v") && lower.count > 1 && lower.dropFirst().allSatisfy(\.isNumber)) {
-            throw VaneError.invalid("'\(alias)' alias name (case insensitive) is reserved.")
-        }
-        if alias.count > 255 { throw VaneError.invalid("Alias '\(alias)' exceeds the maximum length of 255 characters") }
-        try TrackingValidation.validateKey(alias, kind: "alias")
     }
 
     public func deleteAlias(name: String, alias: String) async throws {

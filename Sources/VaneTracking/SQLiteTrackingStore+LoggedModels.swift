@@ -6,9 +6,18 @@ extension SQLiteTrackingStore {
     public func createLoggedModel(experimentID: Int64, name: String?, modelType: String?, sourceRunID: String?, params: [Param], tags: [Tag]) async throws -> LoggedModel {
         let modelID = "m-" + Identifiers.hex32()
         let now = clock.nowMillis()
+        typealias V = TrackingValidation
+        if let name { try V.validateName(name, limit: V.maxLoggedModelNameLength, what: "name") }
+        if let modelType { try V.validateName(modelType, limit: V.maxLoggedModelTypeLength, what: "model_type") }
         let modelName = (name?.isEmpty ?? true) ? RunNames.random() : name!
-        for p in params { try TrackingValidation.validateKey(p.key, kind: "param name") }
-        for t in tags { try TrackingValidation.validateKey(t.key, kind: "tag name") }
+        for p in params {
+            try V.validateKey(p.key, kind: "param name")
+            try V.validateLength(p.value, limit: V.maxParamValueLength, what: "params[\(p.key)].value")
+        }
+        for t in tags {
+            try V.validateKey(t.key, kind: "tag name")
+            try V.validateLength(t.value, limit: V.maxTagValueLength, what: "tags[\(t.key)].value")
+        }
         return try await write("create logged model") { db in
             guard let location = try String.fetchOne(db, sql: "SELECT artifact_location FROM experiments WHERE experiment_id = ? AND lifecycle_stage = 'active'", arguments: [experimentID]) else {
                 throw VaneError.notFound("No Experiment with id=\(experimentID) exists")
@@ -52,7 +61,10 @@ extension SQLiteTrackingStore {
     }
 
     public func setLoggedModelTags(id: String, tags: [Tag]) async throws {
-        for t in tags { try TrackingValidation.validateKey(t.key, kind: "tag name") }
+        for t in tags {
+            try TrackingValidation.validateKey(t.key, kind: "tag name")
+            try TrackingValidation.validateLength(t.value, limit: TrackingValidation.maxTagValueLength, what: "tags[\(t.key)].value")
+        }
         try await write("set logged model tags") { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM logged_models WHERE model_id = ? AND lifecycle_stage = 'active'", arguments: [id]) != nil else {
                 throw VaneError.notFound("Logged model with ID '\(id)' not found.")

@@ -5,9 +5,13 @@ import VaneCore
 
 extension SQLiteTrackingStore {
     public func createRun(experimentID: Int64, userID: String, runName: String?, startTime: EpochMillis?, tags: [Tag]) async throws -> Run {
+        typealias V = TrackingValidation
+        try V.validateName(userID, limit: V.maxUserIDLength, what: "user_id")
+        if let runName { try V.validateName(runName, limit: V.maxRunNameLength, what: "run_name") }
         for t in tags {
-            try TrackingValidation.validateKey(t.key, kind: "key")
-            try TrackingValidation.validateLength(t.value, limit: TrackingValidation.maxTagValueLength, what: "value")
+            try V.validateKey(t.key, kind: "key")
+            try V.validateLength(t.value, limit: V.maxTagValueLength, what: "value")
+            if t.key == Self.runNameTag { try V.validateName(t.value, limit: V.maxRunNameLength, what: "run_name") }
         }
         let runID = Identifiers.hex32()
         let start = startTime ?? clock.nowMillis()
@@ -38,6 +42,9 @@ extension SQLiteTrackingStore {
         }
     }
 
+    /// The tag that mirrors a run's name.
+    static let runNameTag = "mlflow.runName"
+
     static func join(_ base: String, _ parts: String...) -> String {
         var out = base
         for p in parts {
@@ -56,7 +63,8 @@ extension SQLiteTrackingStore {
     }
 
     public func updateRun(id: String, status: RunStatus?, endTime: EpochMillis?, runName: String?) async throws -> RunInfo {
-        try await write("update run") { db in
+        if let runName { try TrackingValidation.validateName(runName, limit: TrackingValidation.maxRunNameLength, what: "run_name") }
+        return try await write("update run") { db in
             try Self.requireActiveRun(db, id)
             if let status { try db.execute(sql: "UPDATE runs SET status = ? WHERE run_uuid = ?", arguments: [status.rawValue, id]) }
             if let endTime { try db.execute(sql: "UPDATE runs SET end_time = ? WHERE run_uuid = ?", arguments: [endTime, id]) }
@@ -113,6 +121,7 @@ extension SQLiteTrackingStore {
         for t in tags {
             try V.validateKey(t.key, kind: "tag name")
             try V.validateLength(t.value, limit: V.maxTagValueLength, what: "tags[\(t.key)].value")
+            if t.key == Self.runNameTag { try V.validateName(t.value, limit: V.maxRunNameLength, what: "run_name") }
         }
         let uniqueParams = Array(Set(params))
         try await write("log batch") { db in
@@ -219,6 +228,7 @@ extension SQLiteTrackingStore {
         guard datasets.count <= TrackingValidation.maxDatasetsPerRequest else {
             throw VaneError.invalid("A request can contain at most \(TrackingValidation.maxDatasetsPerRequest) datasets")
         }
+        for input in datasets { try TrackingValidation.validateDatasetInput(input) }
         try await write("log inputs") { db in
             try Self.requireActiveRun(db, runID)
             let experimentID = try Int64.fetchOne(db, sql: "SELECT experiment_id FROM runs WHERE run_uuid = ?", arguments: [runID])!

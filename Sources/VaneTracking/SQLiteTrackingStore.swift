@@ -40,6 +40,7 @@ public struct SQLiteTrackingStore: TrackingStore {
     // MARK: Experiments
 
     public func createExperiment(name: String, artifactLocation: String?, tags: [Tag]) async throws -> Int64 {
+        try TrackingValidation.validateName(name, limit: TrackingValidation.maxExperimentNameLength, what: "name")
         let name = name.trimmingCharacters(in: .whitespaces).isEmpty ? "" : name
         guard !name.isEmpty else { throw VaneError.invalid("Invalid experiment name: '\(name)'") }
         for t in tags {
@@ -123,6 +124,7 @@ public struct SQLiteTrackingStore: TrackingStore {
 
     public func renameExperiment(id: Int64, newName: String) async throws {
         guard !newName.isEmpty else { throw VaneError.invalid("Invalid experiment name: ''") }
+        try TrackingValidation.validateName(newName, limit: TrackingValidation.maxExperimentNameLength, what: "new_name")
         let now = clock.nowMillis()
         try await write("rename experiment") { db in
             let stage = try Self.experimentStage(db, id)

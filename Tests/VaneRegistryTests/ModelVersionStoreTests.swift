@@ -49,7 +49,7 @@ struct ModelVersionStoreTests {
         _ = try await store.createRegisteredModel(name: "m", description: nil, tags: [])
         await expectVaneError(.invalidParameter) { try await store.addVersion("m", source: "") }
         await expectVaneError(.invalidParameter) { try await store.addVersion("m", tags: [Tag(key: "bad!", value: "v")]) }
-        let long = String(repeating: "x", count: TrackingValidation.maxTagValueLength + 1)
+        let long = String(repeating: "x", count: RegistryValidation.maxTagValueLength + 1)
         await expectVaneError(.invalidParameter) { try await store.addVersion("m", tags: [Tag(key: "k", value: long)]) }
         // None of the failed attempts consumed a number.
         #expect(try await store.addVersion("m").version == 1)
@@ -273,7 +273,7 @@ struct ModelVersionStoreTests {
         await expectVaneError(.notFound) { try await store.setModelVersionTag(name: "ghost", version: 1, tag: Tag(key: "k", value: "v")) }
         await expectVaneError(.invalidParameter) { try await store.setModelVersionTag(name: "m", version: 1, tag: Tag(key: "", value: "v")) }
         await expectVaneError(.invalidParameter) { try await store.setModelVersionTag(name: "m", version: 1, tag: Tag(key: "a//b", value: "v")) }
-        let long = String(repeating: "x", count: TrackingValidation.maxTagValueLength + 1)
+        let long = String(repeating: "x", count: RegistryValidation.maxTagValueLength + 1)
         await expectVaneError(.invalidParameter) { try await store.setModelVersionTag(name: "m", version: 1, tag: Tag(key: "k", value: long)) }
         #expect(try await store.modelVersion(name: "m", version: 1).tags.isEmpty)
     }

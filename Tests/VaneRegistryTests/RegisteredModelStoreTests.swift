@@ -80,7 +80,7 @@ struct RegisteredModelStoreTests {
     @Test("create refuses a tag value that setRegisteredModelTag refuses")
     func createWithOverlongTagValue() async throws {
         let store = try makeRegistryStore()
-        let long = String(repeating: "x", count: TrackingValidation.maxTagValueLength + 1)
+        let long = String(repeating: "x", count: RegistryValidation.maxTagValueLength + 1)
         _ = try await store.createRegisteredModel(name: "other", description: nil, tags: [])
         await expectVaneError(.invalidParameter) { try await store.setRegisteredModelTag(name: "other", tag: Tag(key: "k", value: long)) }
         await expectVaneError(.invalidParameter) {
@@ -248,9 +248,9 @@ struct RegisteredModelStoreTests {
         await expectVaneError(.notFound) { try await store.deleteRegisteredModelTag(name: "ghost", key: "k") }
         await expectVaneError(.invalidParameter) { try await store.setRegisteredModelTag(name: "m", tag: Tag(key: "", value: "v")) }
         await expectVaneError(.invalidParameter) { try await store.setRegisteredModelTag(name: "m", tag: Tag(key: "../k", value: "v")) }
-        let long = String(repeating: "v", count: TrackingValidation.maxTagValueLength + 1)
+        let long = String(repeating: "v", count: RegistryValidation.maxTagValueLength + 1)
         await expectVaneError(.invalidParameter) { try await store.setRegisteredModelTag(name: "m", tag: Tag(key: "k", value: long)) }
-        let max = String(repeating: "v", count: TrackingValidation.maxTagValueLength)
+        let max = String(repeating: "v", count: RegistryValidation.maxTagValueLength)
         try await store.setRegisteredModelTag(name: "m", tag: Tag(key: "k", value: max))
         #expect(try await store.registeredModel(name: "m").tags == [Tag(key: "k", value: max)])
     }
