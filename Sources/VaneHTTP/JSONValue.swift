@@ -90,12 +90,19 @@ struct JSONParser {
             if expectValue {
                 switch b {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    guard depth + open.count < JSONValue.maxDepth else { throw Self.tooDeep }
+                    // The same bound as value(depth:): a container may sit at depth maxDepth.
+                    guard depth + open.count <= JSONValue.maxDepth else { throw Self.tooDeep }
                     index += 1
                     let close = b == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
                     open.append(close)
                     skipSpace()
-                    if index < bytes.count, bytes[index] == close { index += 1; open.removeLast(); expectValue = false; break }
+                    if index < bytes.count, bytes[index] == close {
+                        index += 1
+                        open.removeLast()
+                        if open.isEmpty { return }
+                        expectValue = false
+                        break
+                    }
                     if close == UInt8(ascii: "}") { try skipKey() }
                     continue
                 case UInt8(ascii: "\""): try skipString()
@@ -118,6 +125,7 @@ struct JSONParser {
             } else if bytes[index] == close {
                 index += 1
                 open.removeLast()
+                if open.isEmpty { return }
             } else {
                 throw fail(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
             }
@@ -147,7 +155,16 @@ struct JSONParser {
                 switch bytes[index] {
                 case UInt8(ascii: "u"):
                     index += 1
-                    _ = try hex4()
+                    let code = try hex4()
+                    if (0xD800..<0xDC00).contains(code) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw fail("unpaired surrogate")
+                        }
+                        index += 2
+                        guard (0xDC00..<0xE000).contains(try hex4()) else { throw fail("unpaired surrogate") }
+                    } else if (0xDC00..<0xE000).contains(code) {
+                        throw fail("unpaired surrogate")
+                    }
                     continue
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):

@@ -85,8 +85,15 @@ extension VaneError {
     /// Maps a database error to a Vane error: constraint violations are the caller's fault.
     public static func from(database error: any Error, context: String) -> VaneError {
         if let e = error as? VaneError { return e }
+        // The database's own text (table and column names, SQL) stays out of the message: the
+        // message of an internal error goes to the log only, and constraint messages reach clients.
         if let db = error as? DatabaseError, db.resultCode == .SQLITE_CONSTRAINT {
-            return VaneError(.alreadyExists, "\(context): \(db.message ?? "constraint violated")")
+            switch db.extendedResultCode {
+            case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+                return VaneError(.alreadyExists, "\(context): the resource already exists")
+            default:
+                return VaneError(.invalidParameter, "\(context): the request conflicts with stored data")
+            }
         }
         return VaneError(.internalError, "\(context): \(error)")
     }
