@@ -142,12 +142,19 @@ struct JSONParser {
         index += 1
     }
 
-    /// Steps over a string, checking its escapes, without decoding it.
+    /// Steps over a string, checking its escapes and its UTF-8, without decoding it.
     mutating func skipString() throws(VaneError) {
         index += 1
+        let start = index
+        var ascii = true
         while index < bytes.count {
             let b = bytes[index]
-            if b == UInt8(ascii: "\"") { index += 1; return }
+            if b == UInt8(ascii: "\"") {
+                if !ascii, String(validating: bytes[start..<index], as: UTF8.self) == nil { throw fail("invalid UTF-8 in string") }
+                index += 1
+                return
+            }
+            if b >= 0x80 { ascii = false }
             if b < 0x20 { throw fail("control character in string") }
             if b == UInt8(ascii: "\\") {
                 index += 1
@@ -229,7 +236,7 @@ struct JSONParser {
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: bytes[start..<index], as: UTF8.self)
+                guard let s = String(validating: bytes[start..<index], as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
                 index += 1
                 return s
             }
@@ -240,7 +247,11 @@ struct JSONParser {
         var out = Array(bytes[start..<index])
         while index < bytes.count {
             let b = bytes[index]
-            if b == UInt8(ascii: "\"") { index += 1; return String(decoding: out, as: UTF8.self) }
+            if b == UInt8(ascii: "\"") {
+                guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                index += 1
+                return s
+            }
             if b < 0x20 { throw fail("control character in string") }
             if b != UInt8(ascii: "\\") { out.append(b); index += 1; continue }
             index += 1

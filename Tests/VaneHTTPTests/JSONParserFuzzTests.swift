@@ -50,6 +50,15 @@ struct JSONParserFuzzTests {
         #expect(valid > 100 && invalid > 100, "valid \(valid), invalid \(invalid)")
     }
 
+    /// Invalid UTF-8 is malformed JSON (RFC 8259 §8.1), refused rather than stored as U+FFFD.
+    @Test func invalidUTF8IsRefusedInBothModes() {
+        for bad: [UInt8] in [[0xFF, 0xFE], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF]] {
+            let doc = Array(#"{"name": "a"#.utf8) + bad + Array(#"b"}"#.utf8)
+            #expect(Self.agree(doc) == (false, false), "\(bad)")
+        }
+        #expect(Self.agree(Array(#"{"name": "aé€😀b"}"#.utf8)) == (true, true))
+    }
+
     @Test func nestingStopsAtTheLimitInBothModes() {
         // Containers may sit at depths 0 through maxDepth: 65 levels.
         for depth in [64, 65, 66, 100_000] {

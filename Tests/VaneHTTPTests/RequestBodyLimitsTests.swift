@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import VaneCore
 import VaneHTTP
@@ -61,6 +62,18 @@ struct RequestBodyLimitsTests {
             #expect((try? r.json())?.string("message")?.contains("values") == true)
             let nested = try await vane.post("experiments/create", #"{"name": "x", "junk": [\#(String(repeating: "[1,", count: 10) + "1" + String(repeating: "]", count: 10)), \#(Array(repeating: "1", count: JSONValue.maxValues).joined(separator: ","))]}"#)
             nested.expectMLflowError(.badRequest, "INVALID_PARAMETER_VALUE")
+        }
+    }
+
+    /// A name with invalid UTF-8 is refused, not stored with replacement characters.
+    @Test func invalidUTF8IsRefused() async throws {
+        try await VaneTestClient.with { vane in
+            let body = Array(#"{"name": "a"#.utf8) + [0xFF, 0xFE] + Array(#"b"}"#.utf8)
+            let r = try await vane.request(.post, VaneTestClient.api + "experiments/create", body: ByteBuffer(bytes: body),
+                                           headers: [.contentType: "application/json"])
+            r.expectMLflowError(.badRequest, "INVALID_PARAMETER_VALUE")
+            let listed = try await vane.get("experiments/search?max_results=100").text
+            #expect(!listed.contains("\u{FFFD}"))
         }
     }
 

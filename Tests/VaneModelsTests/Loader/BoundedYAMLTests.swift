@@ -79,33 +79,36 @@ struct BoundedYAMLTests {
         #expect(throws: YAMLReadError.self) { try BoundedYAML.check(bomb, limits: loose) }
     }
 
+    /// What MLflow writes for an XGBoost model.
+    static let mlflowMLmodel = """
+        artifact_path: model
+        flavors:
+          python_function:
+            data: model.json
+            env:
+              conda: conda.yaml
+              virtualenv: python_env.yaml
+            loader_module: mlflow.xgboost
+            python_version: 3.11.9
+          xgboost:
+            code: null
+            data: model.json
+            model_class: xgboost.core.Booster
+            model_format: json
+            xgb_version: 2.1.1
+        mlflow_version: 2.16.0
+        model_size_bytes: 3290
+        model_uuid: 0b9a3d1c6f2b4e0c9a2d2c7e5b8f1a3d
+        signature:
+          inputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 8]}}]'
+          outputs: null
+          params: null
+        utc_time_created: '2024-09-01 12:00:00.000000'
+        """
+
     @Test func ordinaryDocumentsAreRead() throws {
         // What MLflow writes, and a few anchors and aliases within the bounds.
-        let mlmodel = """
-            artifact_path: model
-            flavors:
-              python_function:
-                data: model.json
-                env:
-                  conda: conda.yaml
-                  virtualenv: python_env.yaml
-                loader_module: mlflow.xgboost
-                python_version: 3.11.9
-              xgboost:
-                code: null
-                data: model.json
-                model_class: xgboost.core.Booster
-                model_format: json
-                xgb_version: 2.1.1
-            mlflow_version: 2.16.0
-            model_size_bytes: 3290
-            model_uuid: 0b9a3d1c6f2b4e0c9a2d2c7e5b8f1a3d
-            signature:
-              inputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 8]}}]'
-              outputs: null
-              params: null
-            utc_time_created: '2024-09-01 12:00:00.000000'
-            """
+        let mlmodel = Self.mlflowMLmodel
         let dir = try Self.modelDirectory(mlmodel)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try ModelLoader.load(path: dir.path).signature.platform == "xgboost")

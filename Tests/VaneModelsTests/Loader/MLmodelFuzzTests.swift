@@ -8,33 +8,7 @@ import Testing
 /// crashes or grows without bound.
 @Suite("MLmodel fuzzing")
 struct MLmodelFuzzTests {
-    /// What mlflow 3 writes for an XGBoost model (abridged signature).
-    static let mlmodel = """
-        artifact_path: model
-        flavors:
-          python_function:
-            data: model.json
-            env:
-              conda: conda.yaml
-              virtualenv: python_env.yaml
-            loader_module: mlflow.xgboost
-            python_version: 3.11.7
-          xgboost:
-            code: null
-            data: model.json
-            model_class: xgboost.sklearn.XGBClassifier
-            model_format: json
-            xgb_version: 3.2.0
-        mlflow_version: 3.1.0
-        model_size_bytes: 12345
-        model_uuid: 0f1e2d3c4b5a69788796a5b4c3d2e1f0
-        run_id: 0123456789abcdef0123456789abcdef
-        signature:
-          inputs: '[{"type": "double", "name": "f0", "required": true}]'
-          outputs: '[{"type": "long", "required": true}]'
-        utc_time_created: '2026-12-01 10:00:00.000000'
-
-        """
+    static let mlmodel = BoundedYAMLTests.mlflowMLmodel + "\n"
 
     static let inserts: [String] = [
         "[", "]", "{", "}", "&a ", "*a", "&b [*a, *a, *a, *a]", "<<: *a\n", "- ", "\n  ", "\n\t", ": ", "? ",
@@ -43,7 +17,7 @@ struct MLmodelFuzzTests {
         "x: &r [&s [&t [1,2,3]]]\ny: [*r, *r, *r, *r, *r, *r, *r, *r, *r, *r]\n",
     ]
 
-    static func mutate(_ text: String, _ rng: inout FuzzRNG) -> String {
+    static func mutate(_ text: String, _ rng: inout XGBoostSeededGenerator) -> String {
         var bytes = Array(text.utf8)
         for _ in 0..<(1 + rng.below(4)) {
             switch rng.below(5) {
@@ -65,7 +39,7 @@ struct MLmodelFuzzTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         // The unmutated file loads: the fuzzer starts from something real.
         _ = try ModelLoader.load(path: dir.path)
-        var rng = FuzzRNG(seed: seed)
+        var rng = XGBoostSeededGenerator(seed: seed)
         var loaded = 0, refused = 0
         for round in 0..<300 {
             let text = Self.mutate(Self.mlmodel, &rng)
@@ -88,17 +62,8 @@ struct MLmodelFuzzTests {
     }
 }
 
-/// SplitMix64, seeded, for replayable fuzzing.
-struct FuzzRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+extension RandomNumberGenerator {
+    /// A number in `0..<n` (0 when `n` is 0).
+    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int.random(in: 0..<n, using: &self) }
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }
