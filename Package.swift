@@ -52,8 +52,13 @@ let package = Package(
             "VaneCore", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: swiftSettings),
+        // The composition root: opens storage, runs every module's migrations, builds the stores.
+        // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
+        .target(name: "VaneServer", dependencies: [
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",
+        ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
+            "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -62,7 +67,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vane", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring", "VaneSeries",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneServer", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring", "VaneSeries",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -74,8 +79,11 @@ let package = Package(
         .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneSeriesTests", dependencies: ["VaneSeries"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneServingTests", dependencies: ["VaneServing", "VaneModels", "VaneCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneServerTests", dependencies: [
+            "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneArtifacts",
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneHTTPTests", dependencies: [
-            "VaneHTTP", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
+            "VaneHTTP", "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
     ]

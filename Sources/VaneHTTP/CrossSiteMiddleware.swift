@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import VaneCore
+import VaneServer
 
 /// Enforces a ``CrossSitePolicy`` before any route runs: the `Host` allow-list, the `Origin` of
 /// state-changing requests, a non-simple content type on MLflow API writes, and CORS preflights

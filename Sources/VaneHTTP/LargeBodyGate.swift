@@ -56,7 +56,7 @@ final class LargeBodyGate: Sendable {
     func release(_ bytes: Int) {
         let amount = min(bytes, capacity)
         inUse.withLock { $0 -= amount }
-        Self.trim?(0)
+        _ = Self.trim?(0)
     }
 
     /// glibc's `malloc_trim`, looked up at run time (its header is not in Swift's Glibc module):

@@ -5,45 +5,8 @@ import NIOCore
 import VaneArtifacts
 import VaneCore
 import VaneRegistry
+import VaneServer
 import VaneServing
-import VaneStorage
-import VaneTracking
-
-/// The version Vane reports on `/version` and `vane version`.
-public let vaneVersion = "0.1.0"
-
-/// The stores a server runs on, opened from one data directory.
-public struct VaneStores: Sendable {
-    public let database: VaneDatabase
-    public let tracking: any TrackingStore
-    public let registry: any RegistryStore
-    public let artifacts: LocalArtifactStore
-
-    /// Every migration of every domain, in order.
-    public static var migrations: SchemaMigrations {
-        var m = SchemaMigrations()
-        TrackingSchema.register(in: &m)
-        RegistrySchema.register(in: &m)
-        return m
-    }
-
-    /// Opens (creating if needed) the database and artifact root of `dataDirectory`, and migrates the schema.
-    public static func open(dataDirectory: String) throws -> VaneStores {
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let config = VaneServerConfiguration(dataDirectory: dataDirectory)
-        let database = try VaneDatabase.open(path: config.databasePath)
-        try database.migrate(migrations)
-        return try VaneStores(database: database, artifacts: LocalArtifactStore(root: config.artifactRoot))
-    }
-
-    /// Stores over an already-migrated database (tests use an in-memory one).
-    public init(database: VaneDatabase, artifacts: LocalArtifactStore, clock: any VaneClock = SystemClock()) throws {
-        self.database = database
-        self.tracking = try SQLiteTrackingStore(database: database, clock: clock)
-        self.registry = SQLiteRegistryStore(database: database, clock: clock)
-        self.artifacts = artifacts
-    }
-}
 
 /// Builds the Hummingbird application of `vane server`.
 public enum VaneApplication {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaneHTTP
+import VaneServer
 import VaneStorage
 
 /// `vane db …`: database maintenance.
@@ -18,9 +18,7 @@ struct DBCommand: ParsableCommand {
         @OptionGroup var data: DataDirectoryOption
 
         func run() throws {
-            try FileManager.default.createDirectory(atPath: data.resolved, withIntermediateDirectories: true)
-            let config = VaneServerConfiguration(dataDirectory: data.resolved)
-            let db = try VaneDatabase.open(path: config.databasePath)
+            let db = try VaneStores.openDatabase(dataDirectory: data.resolved)
             let migrations = VaneStores.migrations
             let before = Set(try db.appliedMigrations(migrations))
             try db.migrate(migrations)

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaneArtifacts
-import VaneHTTP
-import VaneTracking
+import VaneServer
 
 /// `vane gc`: permanently removes deleted runs and experiments, like `mlflow gc`.
 struct GCCommand: AsyncParsableCommand {

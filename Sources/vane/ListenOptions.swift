@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import VaneHTTP
+import VaneServer
 
 /// `--host` and `--port`, shared by the commands that run a server.
 struct ListenOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import Foundation
-import VaneHTTP
+import VaneServer
 import VaneServing
 
 /// Resolves a `--model` argument: a path as it is, a `models:/` or `runs:/` URI through the
@@ -9,7 +9,7 @@ enum ModelSourceResolution {
         let source = try ModelSource(parsing: text)
         guard source.needsStore else { return (source, ModelResolver()) }
         let directory = data.resolved
-        guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("vane.db")) else {
+        guard VaneDataDirectory(directory).hasDatabase else {
             throw ModelSourceError("'\(text)' is resolved through Vane's registry, but '\(directory)' holds no vane.db (give --data-dir or VANE_DATA_DIR)")
         }
         let stores = try VaneStores.open(dataDirectory: directory)

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import VaneCore
 import VaneHTTP
+import VaneServer
 import VaneServing
 
 /// `vane serve`: one model over the Open Inference Protocol and MLflow scoring.

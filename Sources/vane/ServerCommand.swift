@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import VaneCore
 import VaneHTTP
+import VaneServer
 
 /// `vane server`: the tracking server, registry and artifact proxy.
 struct ServerCommand: AsyncParsableCommand {

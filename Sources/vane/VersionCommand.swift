@@ -1,5 +1,5 @@
 import ArgumentParser
-import VaneHTTP
+import VaneCore
 
 /// `vane version`.
 struct VersionCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VaneHTTP
+import VaneServer
 
 /// No web page can make a user's browser change Vane's state, and no rebound DNS name reaches
 /// it: the `Host` allow-list, the `Origin` check and the non-simple content type on MLflow

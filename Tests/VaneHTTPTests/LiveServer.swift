@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Testing
 import VaneArtifacts
 import VaneHTTP
+import VaneServer
 import VaneStorage
 
 /// A real `vane server` application on a loopback port, for what only a socket shows: the

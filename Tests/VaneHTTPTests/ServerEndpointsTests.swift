@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import VaneCore
 import VaneHTTP
 
 /// `/health`, `/version` and the Prometheus `/metrics` exposition.

@@ -7,6 +7,7 @@ import Testing
 import VaneArtifacts
 import VaneCore
 import VaneHTTP
+import VaneServer
 import VaneStorage
 
 /// A Vane router over an in-memory database and a fresh temporary artifact root, driven through

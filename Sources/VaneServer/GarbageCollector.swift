@@ -4,6 +4,10 @@ import VaneCore
 import VaneTracking
 
 /// Permanently removes soft-deleted runs and experiments and the artifacts Vane stores for them.
+///
+/// It lives in the composition module rather than in VaneTracking because it spans two domains:
+/// the tracking store's deleted rows and the artifact store's directories (VaneTracking does not
+/// import VaneArtifacts).
 public struct GarbageCollector: Sendable {
     let tracking: any TrackingStore
     let artifacts: LocalArtifactStore

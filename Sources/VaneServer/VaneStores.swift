@@ -1,0 +1,45 @@
+import Foundation
+import VaneArtifacts
+import VaneCore
+import VaneRegistry
+import VaneStorage
+import VaneTracking
+
+/// The stores a server runs on, opened from one data directory.
+public struct VaneStores: Sendable {
+    public let database: VaneDatabase
+    public let tracking: any TrackingStore
+    public let registry: any RegistryStore
+    public let artifacts: LocalArtifactStore
+
+    /// Every migration of every domain, in order.
+    public static var migrations: SchemaMigrations {
+        var m = SchemaMigrations()
+        TrackingSchema.register(in: &m)
+        RegistrySchema.register(in: &m)
+        return m
+    }
+
+    /// Opens (creating the directory and the file if needed) the database of `dataDirectory`,
+    /// without migrating it.
+    public static func openDatabase(dataDirectory: String) throws -> VaneDatabase {
+        let data = VaneDataDirectory(dataDirectory)
+        try data.create()
+        return try VaneDatabase.open(path: data.databasePath)
+    }
+
+    /// Opens (creating if needed) the database and artifact root of `dataDirectory`, and migrates the schema.
+    public static func open(dataDirectory: String) throws -> VaneStores {
+        let database = try openDatabase(dataDirectory: dataDirectory)
+        try database.migrate(migrations)
+        return try VaneStores(database: database, artifacts: LocalArtifactStore(root: VaneDataDirectory(dataDirectory).artifactRoot))
+    }
+
+    /// Stores over an already-migrated database (tests use an in-memory one).
+    public init(database: VaneDatabase, artifacts: LocalArtifactStore, clock: any VaneClock = SystemClock()) throws {
+        self.database = database
+        self.tracking = try SQLiteTrackingStore(database: database, clock: clock)
+        self.registry = SQLiteRegistryStore(database: database, clock: clock)
+        self.artifacts = artifacts
+    }
+}
