@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import VaneCore
+import VaneStorage
+import VaneTracking
+
+/// One way of building a ``TrackingStore`` for the contract suites: a name for the test report and
+/// a factory that returns a fresh, empty store (with only the Default experiment) and a cleanup.
+///
+/// The contract suites speak only `any TrackingStore`; a new backend (PostgreSQL) passes them by
+/// adding one factory to ``TrackingStoreBackends/all``. A factory must build its store with the
+/// given clock, so that the timestamps the store assigns (creation, deletion, update) are the
+/// clock's.
+struct TrackingStoreBackend: Sendable, CustomTestStringConvertible {
+    /// A fresh store and what to run once the test is done with it.
+    typealias Instance = (store: any TrackingStore, cleanup: @Sendable () -> Void)
+
+    let name: String
+    let make: @Sendable (_ clock: any VaneClock) async throws -> Instance
+
+    var testDescription: String { name }
+
+    /// Runs `body` with a fresh store, cleaning up afterwards whether it passes or throws.
+    func withStore<R>(clock: any VaneClock = ContractClock(), _ body: (any TrackingStore) async throws -> R) async throws -> R {
+        let instance = try await make(clock)
+        do {
+            let result = try await body(instance.store)
+            instance.cleanup()
+            return result
+        } catch {
+            instance.cleanup()
+            throw error
+        }
+    }
+}
+
+/// Every backend the tracking contract runs against.
+enum TrackingStoreBackends {
+    static let all: [TrackingStoreBackend] = [sqliteInMemory, sqliteFile]
+
+    /// SQLite in memory (a `DatabaseQueue`).
+    static let sqliteInMemory = TrackingStoreBackend(name: "SQLite in memory") { clock in
+        let db = try VaneDatabase.inMemory()
+        let store = try migratedStore(db, clock: clock)
+        return (store, { try? db.close() })
+    }
+
+    /// SQLite on a file in a fresh temporary directory (a WAL `DatabasePool`), removed afterwards.
+    static let sqliteFile = TrackingStoreBackend(name: "SQLite on a file") { clock in
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-tracking-contract-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do {
+            let db = try VaneDatabase.open(path: dir.appendingPathComponent("vane.db").path)
+            let store = try migratedStore(db, clock: clock)
+            return (store, { try? db.close(); try? FileManager.default.removeItem(at: dir) })
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
+        }
+    }
+
+    private static func migratedStore(_ db: VaneDatabase, clock: any VaneClock) throws -> SQLiteTrackingStore {
+        var migrations = SchemaMigrations()
+        TrackingSchema.register(in: &migrations)
+        try db.migrate(migrations)
+        return try SQLiteTrackingStore(database: db, clock: clock)
+    }
+}
+
+/// A clock the test moves by hand, so that "before" and "after" are exact.
+final class ContractClock: VaneClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: EpochMillis
+
+    init(_ start: EpochMillis = 1_700_000_000_000) { now = start }
+
+    func nowMillis() -> EpochMillis { lock.withLock { now } }
+
+    /// Moves the clock forward and returns the new time.
+    @discardableResult
+    func advance(by millis: EpochMillis = 1_000) -> EpochMillis { lock.withLock { now += millis; return now } }
+}
+
+/// Awaits `body`, expecting a `VaneError` with `code`.
+func expectStoreError(_ code: VaneError.Code, _ what: @autoclosure () -> String = "",
+                      sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    do {
+        try await body()
+        Issue.record("expected \(code.rawValue) for '\(what())', but it succeeded", sourceLocation: sourceLocation)
+    } catch let error as VaneError {
+        #expect(error.code == code, "\(what()): \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected VaneError \(code.rawValue) for '\(what())', got \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+/// A metric value at a step and time.
+func point(_ key: String, _ value: Double, step: Int64 = 0, ts: Int64 = 1_000, model: String? = nil) -> Metric {
+    Metric(key: key, value: value, timestamp: ts, step: step, modelID: model)
+}
+
+extension Run {
+    /// The latest value of metric `key`, if logged.
+    func latestMetric(_ key: String) -> Metric? { metrics.first { $0.key == key } }
+    /// The value of param `key`, if logged.
+    func paramValue(_ key: String) -> String? { params.first { $0.key == key }?.value }
+    /// The value of tag `key`, if set.
+    func tagValue(_ key: String) -> String? { tags.first { $0.key == key }?.value }
+}
+
+extension TrackingStore {
+    /// Creates an active run in `experiment` with an explicit start time.
+    func newRun(_ experiment: Int64 = 0, name: String = "run", start: EpochMillis? = nil, tags: [VaneTracking.Tag] = []) async throws -> String {
+        try await createRun(experimentID: experiment, userID: "contract", runName: name, startTime: start, tags: tags).info.runID
+    }
+
+    /// Every run id a search returns, following page tokens; fails the test on a repeated token.
+    func allRunIDs(_ experiments: [Int64], filter: String? = nil, orderBy: [String] = [], view: ViewType = .activeOnly,
+                   pageSize: Int = 1_000, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
+        var ids: [String] = []
+        var token: String?
+        var seenTokens = Set<String>()
+        repeat {
+            let page = try await searchRuns(experimentIDs: experiments, filter: filter, orderBy: orderBy, view: view,
+                                            maxResults: pageSize, pageToken: token)
+            #expect(page.items.count <= pageSize, sourceLocation: sourceLocation)
+            ids += page.items.map(\.info.runID)
+            token = page.nextPageToken
+            if let token, !seenTokens.insert(token).inserted {
+                Issue.record("page token repeated: \(token)", sourceLocation: sourceLocation)
+                break
+            }
+        } while token != nil
+        return ids
+    }
+
+    /// Every experiment id a search returns, following page tokens.
+    func allExperimentIDs(view: ViewType = .activeOnly, filter: String? = nil, orderBy: [String] = [], pageSize: Int = 1_000) async throws -> [Int64] {
+        var ids: [Int64] = []
+        var token: String?
+        var pages = 0
+        repeat {
+            let page = try await searchExperiments(view: view, filter: filter, orderBy: orderBy, maxResults: pageSize, pageToken: token)
+            ids += page.items.map(\.id)
+            token = page.nextPageToken
+            pages += 1
+        } while token != nil && pages < 10_000
+        return ids
+    }
+}
