@@ -611,7 +611,7 @@ class Route:
 
 
 def mlflow_routes() -> list[Route]:
-    """Every MLflow REST route of Sources/VaneHTTP/MLflowRoutes*.swift, with a valid request each."""
+    """Every MLflow REST route of Sources/VaneHTTP/MLflow/MLflowRoutes*.swift, with a valid request each."""
     T = Route
     n = lambda r: "fz-%d" % r.randrange(1 << 30)  # noqa: E731
     tags = lambda r: [{"key": "k", "value": "v%d" % r.randrange(9)}]  # noqa: E731

@@ -6,7 +6,8 @@ import VaneServer
 /// Enforces a ``CrossSitePolicy`` before any route runs: the `Host` allow-list, the `Origin` of
 /// state-changing requests, a non-simple content type on MLflow API writes, and CORS preflights
 /// and headers for configured origins. Refusals are thrown, so each surface answers in its own
-/// error shape (see ``ErrorResponseMiddleware``).
+/// error shape: it runs inside each surface's route group, below the group's error middleware
+/// (and, for paths no group matches, below ``FallbackErrorMiddleware``).
 struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
     let policy: CrossSitePolicy
 

@@ -10,8 +10,9 @@ import VaneServing
 /// The inference surfaces over a ``ModelCatalog``: Open Inference Protocol v2 REST under `/v2`
 /// and MLflow scoring (`/invocations`).
 ///
-/// Errors take each protocol's shape (see ``ErrorResponseMiddleware``): 400 for a bad request,
-/// shape or datatype, 404 for an unknown model or version, 413 for a body over ``maxBodySize``.
+/// Errors take each protocol's shape (``OIPErrorMiddleware`` and ``ScoringErrorMiddleware`` on
+/// their route groups): 400 for a bad request, shape or datatype, 404 for an unknown model or
+/// version, 413 for a body over ``maxBodySize``.
 struct InferenceRoutes<Context: RequestContext>: Sendable {
     /// The largest inference request body accepted.
     static var maxBodySize: Int { 64 * 1024 * 1024 }
@@ -21,9 +22,10 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
 
     let catalog: any ModelCatalog
 
-    /// `/v2/…`: health, server and model metadata, model readiness and infer.
-    func addOpenInferenceRoutes(to router: Router<Context>) {
-        router.get("v2") { _, _ in
+    /// `/v2/…`: health, server and model metadata, model readiness and infer, on the `/v2` group
+    /// (which carries the Open Inference Protocol's error shape, ``OIPErrorMiddleware``).
+    func addOpenInferenceRoutes(to v2: RouterGroup<Context>) {
+        v2.get { _, _ in
             var w = JSONWriter()
             w.beginObject()
             w.field("name", "vane")
@@ -34,39 +36,43 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
             w.endObject()
             return w.response()
         }
-        router.get("v2/health/live") { _, _ in Response(status: .ok) }
-        router.get("v2/health/ready") { _, _ in Response(status: .ok) }
+        v2.get("health/live") { _, _ in Response(status: .ok) }
+        v2.get("health/ready") { _, _ in Response(status: .ok) }
         for versioned in [false, true] {
-            let base = versioned ? "v2/models/:name/versions/:version" : "v2/models/:name"
-            router.get(RouterPath(base)) { request, context in
+            let base = versioned ? "models/:name/versions/:version" : "models/:name"
+            v2.get(RouterPath(base)) { request, context in
                 try await metadata(context: context)
             }
-            router.get(RouterPath(base + "/ready")) { _, context in
+            v2.get(RouterPath(base + "/ready")) { _, context in
                 _ = try await model(context)
                 return Response(status: .ok)
             }
-            router.post(RouterPath(base + "/infer")) { request, context in
+            v2.post(RouterPath(base + "/infer")) { request, context in
                 try await infer(request, context: context)
             }
         }
     }
 
-    /// `POST /invocations` for the catalog's one model (`vane serve`), with `/ping` and `/health`
-    /// as `mlflow models serve` has them.
-    func addSingleModelScoringRoutes(to router: Router<Context>, modelName: String) {
-        router.post("invocations") { request, context in
+    /// `POST /invocations` for the catalog's one model (`vane serve`), on the `/invocations` group
+    /// (which carries the scoring error shape, ``ScoringErrorMiddleware``).
+    func addSingleModelScoringRoutes(to invocations: RouterGroup<Context>, modelName: String) {
+        invocations.post { request, context in
             try await score(request, context: context, name: modelName, version: nil)
         }
+    }
+
+    /// `GET /ping`, as `mlflow models serve` has it (with `/health`, which every Vane server has).
+    static func addPingRoute(to router: Router<Context>) {
         router.get("ping") { _, _ in Response(status: .ok) }
     }
 
     /// `POST /models/{name}[/versions/{version}]/invocations`: MLflow scoring per registered model
-    /// (`vane server`).
-    func addRegistryScoringRoutes(to router: Router<Context>) {
-        router.post("models/:name/invocations") { request, context in
+    /// (`vane server`), on the `/models` group (which carries the scoring error shape).
+    func addRegistryScoringRoutes(to models: RouterGroup<Context>) {
+        models.post(":name/invocations") { request, context in
             try await score(request, context: context, name: context.parameters.get("name") ?? "", version: nil)
         }
-        router.post("models/:name/versions/:version/invocations") { request, context in
+        models.post(":name/versions/:version/invocations") { request, context in
             try await score(request, context: context, name: context.parameters.get("name") ?? "", version: context.parameters.get("version"))
         }
     }

@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import VaneArtifacts
+import VaneCore
+import VaneRegistry
+import VaneServer
+import VaneServing
+
+/// Builds the Hummingbird application of `vane server`.
+public enum VaneApplication {
+    /// The router with every surface: MLflow (both prefixes), artifacts, inference over the
+    /// registry's models (OIP v2 and MLflow scoring), health, version, metrics.
+    public static func makeRouter(stores: VaneStores, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
+        let builder = RouterBuilder(crossSite: crossSite)
+        let catalog = RegistryModelCatalog(
+            resolver: ModelResolver(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts),
+            registry: stores.registry)
+        let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
+        inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware()))
+        inference.addRegistryScoringRoutes(to: builder.surface("models", errors: ScoringErrorMiddleware()))
+
+        let clock = SystemClock()
+        let mlflow = MLflowRoutes<VaneRequestContext>(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts, clock: clock)
+        let artifactRoutes = MLflowArtifactRoutes<VaneRequestContext>(tracking: stores.tracking, artifacts: stores.artifacts)
+        for prefix in ["api", "ajax-api"] {
+            let api = builder.surface(RouterPath("\(prefix)/2.0/mlflow"), errors: MLflowErrorMiddleware())
+            mlflow.addRoutes(to: api)
+            artifactRoutes.addRunArtifactRoutes(to: api)
+            artifactRoutes.addProxyRoutes(to: builder.surface(RouterPath("\(prefix)/2.0/mlflow-artifacts"), errors: MLflowErrorMiddleware()))
+            builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware())
+                .get("server-info") { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
+        }
+        return builder.finish()
+    }
+
+    /// The router of `vane serve`: one model over OIP v2 and MLflow scoring, with health,
+    /// version and metrics.
+    public static func makeServeRouter(catalog: SingleModelCatalog, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
+        let builder = RouterBuilder(crossSite: crossSite)
+        let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
+        inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware()))
+        inference.addSingleModelScoringRoutes(to: builder.surface("invocations", errors: ScoringErrorMiddleware()), modelName: catalog.served.name)
+        let router = builder.finish()
+        InferenceRoutes<VaneRequestContext>.addPingRoute(to: router)
+        return router
+    }
+
+    /// Builds a router surface by surface: one route group per wire surface, each with its own
+    /// error shape, then the routes every Vane server has.
+    ///
+    /// Hummingbird resolves the route first and then runs the router's middleware (those added
+    /// before the route) and the group's. So the order of each chain is: metrics (they see every
+    /// answer), the error shape, the cross-site checks (before any body is read), the large-body
+    /// gate (bodies wait for memory before they are read), the handler. A surface's checks live in
+    /// its group, below its error shape; ``finish()`` adds them once more at the router level,
+    /// after every group, for the server's own endpoints and for requests no route matches
+    /// (404s and CORS preflights), under ``FallbackErrorMiddleware``.
+    struct RouterBuilder {
+        let router = Router(context: VaneRequestContext.self)
+        let crossSite: CrossSitePolicy
+
+        init(crossSite: CrossSitePolicy) {
+            self.crossSite = crossSite
+            router.add(middleware: VaneMetricsMiddleware())
+        }
+
+        /// A route group for one surface: `errors` gives its error shape, then the request checks.
+        func surface(_ path: RouterPath, errors: some RouterMiddleware<VaneRequestContext>) -> RouterGroup<VaneRequestContext> {
+            addChecks(to: router.group(path).add(middleware: errors))
+        }
+
+        @discardableResult
+        func addChecks<Methods: RouterMethods<VaneRequestContext>>(to methods: Methods) -> Methods {
+            _ = methods.add(middleware: CrossSiteMiddleware(policy: crossSite))
+            _ = methods.add(middleware: LargeBodyMiddleware(gate: .shared, limit: MLflowError.maxJSONBodySize))
+            return methods
+        }
+
+        /// The fallback error shape and the checks for everything no group matched, and the routes
+        /// every Vane server has: `/health`, `/version`, `/metrics`. Call it after the last group:
+        /// router middleware applies to the routes added after it (and to the not-found answer).
+        func finish() -> Router<VaneRequestContext> {
+            router.add(middleware: FallbackErrorMiddleware())
+            addChecks(to: router)
+            router.get("health") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK")))
+            }
+            router.get("version") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: vaneVersion)))
+            }
+            router.get("metrics") { _, _ in
+                var buffer: [UInt8] = []
+                VaneMetrics.registry.emit(into: &buffer)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            }
+            return router
+        }
+    }
+
+    /// The application listening on `configuration`'s address.
+    public static func make(configuration: VaneServerConfiguration, stores: VaneStores, logger: Logger) -> some ApplicationProtocol {
+        _ = VaneMetrics.registry
+        return make(router: makeRouter(stores: stores, crossSite: configuration.crossSite), host: configuration.host, port: configuration.port, logger: logger)
+    }
+
+    /// The application of `vane serve` for one model.
+    public static func makeServe(catalog: SingleModelCatalog, host: String, port: Int, crossSite: CrossSitePolicy? = nil,
+                                 logger: Logger) -> some ApplicationProtocol {
+        _ = VaneMetrics.registry
+        let policy = crossSite ?? .defaults(listenHost: host)
+        return make(router: makeServeRouter(catalog: catalog, crossSite: policy), host: host, port: port, logger: logger)
+    }
+
+    static func make(router: Router<VaneRequestContext>, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "vane/\(vaneVersion)"),
+            logger: logger)
+    }
+}
