@@ -102,7 +102,7 @@ struct HTTPFuzzTests {
         case 1: return "a\u{0}b"
         case 2: return rng.pick(["../../etc/passwd", "//etc/passwd", "/etc/passwd", "..%2f..%2fetc", "C:\\\\x", "a\\\\b", "file:///etc/passwd"])
         case 3: return rng.pick([Int64.max, Int64.min, -1, 0]) as Int64
-        case 4: return rng.pick([1e308, -1e308, 5e-324, 0.1])
+        case 4: return rng.pick([1e308, -1e308, Double.leastNonzeroMagnitude, 0.1])
         case 5: return NSNull()
         case 6: return rng.chance(50)
         case 7: return Array(repeating: 1, count: rng.pick([0, 1, 1000, 20_000]))

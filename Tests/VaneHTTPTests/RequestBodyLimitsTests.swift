@@ -44,7 +44,7 @@ struct RequestBodyLimitsTests {
         try await LiveServer.with { server in
             let host = "127.0.0.1:\(server.port)"
             for path in [Self.create, "/v2/models/m/infer", "/models/m/invocations"] {
-                let r = try await server.exchange(rawRequest("POST", path, host: host, headers: Self.json, contentLength: 1 << 30), timeout: 5)
+                let r = try await server.exchange(rawRequest("POST", path, host: host, headers: Self.json, contentLength: 1 << 30), timeout: 30)
                 #expect(r.status == 413, "\(path): \(r.status) \(r.body)")
             }
             let bad = try await server.exchange(rawRequest("POST", Self.create, host: host, headers: Self.json + [("Content-Length", "-5")]))
