@@ -13,6 +13,11 @@ extension SQLiteTrackingStore {
             try V.validateLength(t.value, limit: V.maxTagValueLength, what: "value")
             if t.key == Self.runNameTag { try V.validateName(t.value, limit: V.maxRunNameLength, what: "run_name") }
         }
+        if let runName, !runName.isEmpty, let tagged = tags.first(where: { $0.key == Self.runNameTag })?.value,
+           !tagged.isEmpty, tagged != runName {
+            throw VaneError.invalid("Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values "
+                + "(run_name='\(runName)', mlflow.runName='\(tagged)').")
+        }
         let runID = Identifiers.hex32()
         let start = startTime ?? clock.nowMillis()
         var name = runName ?? ""

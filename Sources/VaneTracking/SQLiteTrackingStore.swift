@@ -129,7 +129,7 @@ public struct SQLiteTrackingStore: TrackingStore {
         try await write("rename experiment") { db in
             let stage = try Self.experimentStage(db, id)
             guard stage == "active" else {
-                throw VaneError.invalid("Cannot rename a non-active experiment.")
+                throw VaneError(.invalidState, "Cannot rename a non-active experiment.")
             }
             if try Int64.fetchOne(db, sql: "SELECT experiment_id FROM experiments WHERE name = ? AND experiment_id != ?", arguments: [newName, id]) != nil {
                 throw VaneError.exists("Experiment(name=\(newName)) already exists.")
@@ -172,7 +172,11 @@ public struct SQLiteTrackingStore: TrackingStore {
     public func deleteExperiment(id: Int64) async throws {
         let now = clock.nowMillis()
         try await write("delete experiment") { db in
-            _ = try Self.experimentStage(db, id)
+            // As MLflow: only an active experiment can be deleted. A second delete would also move
+            // the deletion time past its runs', and a restore would then leave them deleted.
+            guard try Self.experimentStage(db, id) == "active" else {
+                throw VaneError.notFound("No Experiment with id=\(id) exists")
+            }
             try db.execute(sql: "UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?", arguments: [now, id])
             try db.execute(sql: "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", arguments: [now, id])
         }

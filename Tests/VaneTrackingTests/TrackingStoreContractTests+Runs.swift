@@ -46,11 +46,9 @@ struct TrackingStoreRunContractTests {
     @Test("a run_name and a different mlflow.runName tag at creation are refused", arguments: TrackingStoreBackends.all)
     func conflictingRunNames(_ backend: TrackingStoreBackend) async throws {
         try await backend.withStore { store in
-            await withKnownIssue("Vane keeps run_name and silently drops the conflicting tag") {
-                await expectStoreError(.invalidParameter) {
-                    _ = try await store.createRun(experimentID: 0, userID: "", runName: "a", startTime: nil,
-                                                  tags: [Tag(key: "mlflow.runName", value: "b")])
-                }
+            await expectStoreError(.invalidParameter) {
+                _ = try await store.createRun(experimentID: 0, userID: "", runName: "a", startTime: nil,
+                                              tags: [Tag(key: "mlflow.runName", value: "b")])
             }
             // The same name twice is fine.
             let same = try await store.createRun(experimentID: 0, userID: "", runName: "a", startTime: nil, tags: [Tag(key: "mlflow.runName", value: "a")])

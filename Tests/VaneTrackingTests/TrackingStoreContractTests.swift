@@ -90,9 +90,7 @@ struct TrackingStoreExperimentContractTests {
         try await backend.withStore { store in
             let id = try await store.createExperiment(name: "gone", artifactLocation: nil, tags: [])
             try await store.deleteExperiment(id: id)
-            await withKnownIssue("Vane answers invalidParameter where MLflow answers INVALID_STATE") {
-                await expectStoreError(.invalidState) { try await store.renameExperiment(id: id, newName: "again") }
-            }
+            await expectStoreError(.invalidState) { try await store.renameExperiment(id: id, newName: "again") }
             #expect(try await store.experiment(id: id).name == "gone")
         }
     }
@@ -158,9 +156,7 @@ struct TrackingStoreExperimentContractTests {
         try await backend.withStore { store in
             let id = try await store.createExperiment(name: "twice", artifactLocation: nil, tags: [])
             try await store.deleteExperiment(id: id)
-            await withKnownIssue("Vane accepts a second delete of a deleted experiment") {
-                await expectStoreError(.notFound) { try await store.deleteExperiment(id: id) }
-            }
+            await expectStoreError(.notFound) { try await store.deleteExperiment(id: id) }
         }
     }
 
@@ -179,9 +175,7 @@ struct TrackingStoreExperimentContractTests {
             clock.advance()
             try await store.restoreExperiment(id: id)
             let stage = try await store.run(id: run).info.lifecycleStage
-            withKnownIssue("a second delete moves the experiment's deletion time past its runs', so restore skips them") {
-                #expect(stage == .active)
-            }
+            #expect(stage == .active)
         }
     }
 

@@ -107,7 +107,7 @@ struct TrackingStoreExperimentTests {
         await expectVaneError(.notFound) { try await store.renameExperiment(id: 999, newName: "x") }
         await expectVaneError(.invalidParameter) { try await store.renameExperiment(id: id, newName: "") }
         try await store.deleteExperiment(id: id)
-        await expectVaneError(.invalidParameter) { try await store.renameExperiment(id: id, newName: "again") }
+        await expectVaneError(.invalidState) { try await store.renameExperiment(id: id, newName: "again") }
     }
 
     @Test func experimentTags() async throws {
@@ -215,8 +215,13 @@ struct TrackingStoreRunTests {
         #expect(run.info.artifactURI == "mlflow-artifacts:/0/\(run.info.runID)/artifacts")
         #expect(try await store.run(id: run.info.runID) == run)
 
+        // A run_name and an mlflow.runName tag must agree (MLflow refuses different values).
+        await expectVaneError(.invalidParameter) {
+            _ = try await store.createRun(experimentID: 0, userID: "", runName: "explicit", startTime: nil,
+                                          tags: [Tag(key: "mlflow.runName", value: "different")])
+        }
         let named = try await store.createRun(experimentID: 0, userID: "", runName: "explicit", startTime: nil,
-                                              tags: [Tag(key: "mlflow.runName", value: "ignored")])
+                                              tags: [Tag(key: "mlflow.runName", value: "explicit")])
         #expect(named.info.runName == "explicit")
         #expect(named.tag("mlflow.runName") == "explicit")
         #expect(named.tag("mlflow.user") == nil)
