@@ -4,7 +4,7 @@ import VaneCore
 import VaneServer
 
 /// Enforces a ``CrossSitePolicy`` before any route runs: the `Host` allow-list, the `Origin` of
-/// state-changing requests, a non-simple content type on MLflow API writes, and CORS preflights
+/// state-changing requests, a non-simple content type on MLflow and Vane API writes, and CORS preflights
 /// and headers for configured origins. Refusals are thrown, so each surface answers in its own
 /// error shape: it runs inside each surface's route group, below the group's error middleware
 /// (and, for paths no group matches, below ``FallbackErrorMiddleware``).
@@ -28,9 +28,10 @@ struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
             if let origin, !policy.allows(origin: origin, host: host, scheme: request.head.scheme ?? "http") {
                 throw VaneError(.permissionDenied, Self.blockedOrigin)
             }
-            if request.method != .put, Self.isMLflowAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]) {
+            if request.method != .put, Self.isJSONAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]) {
+                let api = VaneErrorMiddleware<Context>.isVaneAPI(path) ? "Vane API" : "MLflow API"
                 throw MLflowError(status: .unsupportedMediaType, errorCode: "BAD_REQUEST",
-                                  message: "MLflow API requests that change state must be sent with Content-Type: application/json")
+                                  message: "\(api) requests that change state must be sent with Content-Type: application/json")
             }
         }
         var response = try await next(request, context)
@@ -61,8 +62,9 @@ struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
         method == .post || method == .put || method == .patch || method == .delete
     }
 
-    /// The MLflow REST API (not the artifact proxy, whose bodies are files of any type).
-    static func isMLflowAPI(_ path: String) -> Bool {
+    /// The JSON APIs whose writes must say `application/json`: MLflow's REST API (not the
+    /// artifact proxy, whose bodies are files of any type) and Vane's own API (`/api/vane/`).
+    static func isJSONAPI(_ path: String) -> Bool {
         (path.hasPrefix("/api/") || path.hasPrefix("/ajax-api/")) && !path.contains("/mlflow-artifacts/")
     }
 }

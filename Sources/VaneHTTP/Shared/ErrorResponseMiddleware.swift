@@ -68,12 +68,16 @@ enum ErrorTranslation {
 ///
 /// This is the one place that looks at the path to choose a shape, because no group matched:
 /// `/v2` and below (where an inference client expects it) get the Open Inference Protocol's
-/// `{"error": "…"}`, everything else MLflow's `{"error_code", "message"}`.
+/// `{"error": "…"}`, `/api/vane/` and below Vane's `{"error": {"code", "message"}}`, everything
+/// else MLflow's `{"error_code", "message"}`.
 struct FallbackErrorMiddleware<Context: RequestContext>: ErrorShapeMiddleware {
     func response(for error: MLflowError, request: Request, context: Context) throws -> Response {
         let path = request.uri.path
         if path == "/v2" || path.hasPrefix("/v2/") {
             return OIPError(status: error.status, message: error.message).response()
+        }
+        if VaneErrorMiddleware<Context>.isVaneAPI(path) {
+            return VaneAPIError(error).response()
         }
         return try error.response(from: request, context: context)
     }

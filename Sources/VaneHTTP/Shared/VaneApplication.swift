@@ -11,7 +11,7 @@ import VaneServing
 /// Builds the Hummingbird application of `vane server`.
 public enum VaneApplication {
     /// The router with every surface: MLflow (both prefixes), artifacts, inference over the
-    /// registry's models (OIP v2 and MLflow scoring), health, version, metrics.
+    /// registry's models (OIP v2 and MLflow scoring), Vane's own API, health, version, metrics.
     public static func makeRouter(stores: VaneStores, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
         let builder = RouterBuilder(crossSite: crossSite)
         let catalog = RegistryModelCatalog(
@@ -32,7 +32,20 @@ public enum VaneApplication {
             builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware())
                 .get("server-info") { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
         }
+        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces)
+            .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware()))
         return builder.finish()
+    }
+
+    /// The surfaces ``makeRouter(stores:crossSite:)`` serves, as Vane's API lists them.
+    static var servedSurfaces: [ServedSurface] {
+        [
+            ServedSurface(name: "mlflow", basePaths: ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/3.0/mlflow", "/ajax-api/3.0/mlflow"]),
+            ServedSurface(name: "mlflow-artifacts", basePaths: ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"]),
+            ServedSurface(name: "open-inference-v2", basePaths: ["/v2"]),
+            ServedSurface(name: "mlflow-scoring", basePaths: ["/models"]),
+            ServedSurface(name: "vane", basePaths: [VaneAPIRoutes<VaneRequestContext>.basePath]),
+        ]
     }
 
     /// The router of `vane serve`: one model over OIP v2 and MLflow scoring, with health,

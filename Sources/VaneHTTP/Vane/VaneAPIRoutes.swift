@@ -1,0 +1,71 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import VaneCore
+
+/// One wire surface a Vane server serves, as `GET /api/vane/v1/server` lists it.
+struct ServedSurface: Sendable {
+    /// A stable name: `mlflow`, `mlflow-artifacts`, `open-inference-v2`, `mlflow-scoring`, `vane`.
+    var name: String
+    /// The path prefixes it answers under.
+    var basePaths: [String]
+}
+
+/// Vane's own JSON API, under ``basePath``: one table of routes, registered as is, so that the
+/// OpenAPI document (``VaneOpenAPI``) can be checked against exactly what the router serves.
+///
+/// Later issues add their endpoints (deployments, alerts, incidents…) to ``routes`` and to the
+/// document; the test that compares the two fails until both say the same.
+struct VaneAPIRoutes<Context: RequestContext>: Sendable {
+    /// The prefix of every route of this surface.
+    static var basePath: String { "/api/vane/v1" }
+
+    /// One route: its method, its path below ``basePath`` (Hummingbird syntax, `:name` for a
+    /// parameter) and its handler.
+    struct Route: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var handler: @Sendable (Request, Context) async throws -> Response
+    }
+
+    /// The surfaces of the server this API belongs to, for `GET server`.
+    let surfaces: [ServedSurface]
+
+    /// Every route of the surface, in the order they are registered.
+    var routes: [Route] {
+        [
+            Route(method: .get, path: "server") { _, _ in server() },
+            Route(method: .get, path: "openapi.json") { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json"],
+                         body: .init(byteBuffer: ByteBuffer(string: VaneOpenAPI.document)))
+            },
+        ]
+    }
+
+    /// Registers ``routes`` on `group` (the ``basePath`` group, which carries Vane's error shape).
+    func addRoutes(to group: RouterGroup<Context>) {
+        for route in routes {
+            group.on(RouterPath(route.path), method: route.method, use: route.handler)
+        }
+    }
+
+    /// `GET server`: the server's name, version and the surfaces it serves.
+    func server() -> Response {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("name", "vane")
+        w.field("version", vaneVersion)
+        w.beginArray("surfaces")
+        for surface in surfaces {
+            w.beginObject()
+            w.field("name", surface.name)
+            w.beginArray("base_paths")
+            for path in surface.basePaths { w.element(path) }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.response()
+    }
+}
