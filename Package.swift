@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "VaneServing", dependencies: [
             "VaneCore", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         // The composition root: opens storage, runs every module's migrations, builds the stores.
         // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
@@ -78,7 +79,10 @@ let package = Package(
         .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneSeriesTests", dependencies: ["VaneSeries"], swiftSettings: swiftSettings),
-        .testTarget(name: "VaneServingTests", dependencies: ["VaneServing", "VaneModels", "VaneCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneServingTests", dependencies: [
+            "VaneServing", "VaneModels", "VaneCore",
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneServerTests", dependencies: [
             "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneArtifacts",
         ], swiftSettings: swiftSettings),

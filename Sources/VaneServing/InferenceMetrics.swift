@@ -22,14 +22,15 @@ public struct InferenceMetrics: Sendable {
 
     private let handles: [Handles]
 
-    public init(model: String, version: String) {
+    /// The handles for `model` at `version`, made by `factory` (the process-wide one by default).
+    public init(model: String, version: String, factory: any MetricsFactory = MetricsSystem.factory) {
         handles = InferenceProtocol.allCases.map { proto in
             let dims = [("model", model), ("version", version), ("protocol", proto.rawValue)]
             return Handles(
-                requests: Counter(label: "vane_inference_requests_total", dimensions: dims),
-                errors: Counter(label: "vane_inference_errors_total", dimensions: dims),
-                rows: Counter(label: "vane_inference_rows_total", dimensions: dims),
-                latency: Timer(label: "vane_inference_request_duration_seconds", dimensions: dims))
+                requests: Counter(label: "vane_inference_requests_total", dimensions: dims, factory: factory),
+                errors: Counter(label: "vane_inference_errors_total", dimensions: dims, factory: factory),
+                rows: Counter(label: "vane_inference_rows_total", dimensions: dims, factory: factory),
+                latency: Timer(label: "vane_inference_request_duration_seconds", dimensions: dims, factory: factory))
         }
     }
 

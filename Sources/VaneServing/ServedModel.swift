@@ -1,3 +1,4 @@
+import Metrics
 import VaneCore
 import VaneModels
 
@@ -11,11 +12,12 @@ public struct ServedModel: Sendable {
     public let model: any InferenceModel
     public let metrics: InferenceMetrics
 
-    public init(name: String, version: String?, model: any InferenceModel) {
+    /// A served model whose metrics are made by `metricsFactory` (the process-wide one by default).
+    public init(name: String, version: String?, model: any InferenceModel, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.name = name
         self.version = version
         self.model = model
-        self.metrics = InferenceMetrics(model: name, version: version ?? "")
+        self.metrics = InferenceMetrics(model: name, version: version ?? "", factory: metricsFactory)
     }
 
     public var signature: ModelSignature { model.signature }

@@ -1,8 +1,6 @@
-import Dispatch
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import NIOPosix
 import VaneCore
 import VaneModels
 import VaneServing
@@ -16,11 +14,13 @@ import VaneServing
 struct InferenceRoutes<Context: RequestContext>: Sendable {
     /// The largest inference request body accepted.
     static var maxBodySize: Int { 64 * 1024 * 1024 }
-    /// Batches with more values than this are scored on NIO's blocking thread pool, so that a big
-    /// request does not hold a concurrency thread that small requests are waiting for.
-    static var offloadThreshold: Int { 1 << 16 }
 
-    let catalog: any ModelCatalog
+    /// Resolves, batches, predicts and measures each request; these routes only decode and encode.
+    let service: InferenceService
+
+    init(catalog: any ModelCatalog) {
+        service = InferenceService(catalog: catalog)
+    }
 
     /// `/v2/…`: health, server and model metadata, model readiness and infer, on the `/v2` group
     /// (which carries the Open Inference Protocol's error shape, ``OIPErrorMiddleware``).
@@ -80,13 +80,12 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
     // MARK: Handlers
 
     func model(_ context: Context) async throws -> ServedModel {
-        let name = context.parameters.get("name") ?? ""
-        return try await catalog.model(named: name, version: context.parameters.get("version"))
+        try await service.model(named: context.parameters.get("name") ?? "", version: context.parameters.get("version"))
     }
 
     func metadata(context: Context) async throws -> Response {
         let served = try await model(context)
-        let versions = try await catalog.versions(of: served.name)
+        let versions = try await service.versions(of: served.name)
         let signature = served.signature
         var w = JSONWriter(capacity: 512)
         w.beginObject()
@@ -131,68 +130,43 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
     }
 
     func infer(_ request: Request, context: Context) async throws -> Response {
-        let served = try await model(context)
-        return try await Self.measured(served, .openInference) { () async throws -> (Response, rows: Int) in
+        try await service.infer(model: context.parameters.get("name") ?? "", version: context.parameters.get("version"),
+                                protocol: .openInference) { _ in
             let body = try await Self.collect(request)
             let headerLength = try request.headers[OIPResponse.headerLengthField].map { text throws(VaneError) -> Int in
                 guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
                     throw VaneError.invalid("Inference-Header-Content-Length must be a non-negative integer")
                 }
                 return n == 0 ? body.count : n
-        }
-        let oip = try OIPRequest(body: body, headerLength: headerLength)
-        let batch = try served.batch(from: oip.inputs)
-        let requested = oip.outputs.map { Set($0.map(\.name)) }
-        var outputs = try await Self.predict(served, batch, outputs: requested)
-        if let order = oip.outputs?.map(\.name) {
-            outputs.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
-        }
-        let binaryByName = Dictionary((oip.outputs ?? []).map { ($0.name, $0.binaryData) }, uniquingKeysWith: { a, _ in a })
-        let response = OIPResponse(model: served, id: oip.id, outputs: outputs, rowCount: batch.rowCount) { name in
-            (binaryByName[name] ?? nil) ?? oip.binaryDataOutput
-        }
-        return (response.response(), batch.rowCount)
+            }
+            let oip = try OIPRequest(body: body, headerLength: headerLength)
+            return (InferenceRequest(.tensors(oip.inputs), outputs: oip.outputs.map { Set($0.map(\.name)) }), oip)
+        } encode: { prediction, oip in
+            var outputs = prediction.outputs
+            if let order = oip.outputs?.map(\.name) {
+                outputs.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
+            }
+            let binaryByName = Dictionary((oip.outputs ?? []).map { ($0.name, $0.binaryData) }, uniquingKeysWith: { a, _ in a })
+            let response = OIPResponse(model: prediction.model, id: oip.id, outputs: outputs, rowCount: prediction.rowCount) { name in
+                (binaryByName[name] ?? nil) ?? oip.binaryDataOutput
+            }
+            return response.response()
         }
     }
 
     func score(_ request: Request, context: Context, name: String, version: String?) async throws -> Response {
-        let served = try await catalog.model(named: name, version: version)
-        return try await Self.measured(served, .mlflowScoring) { () async throws -> (Response, rows: Int) in
+        try await service.infer(model: name, version: version, protocol: .mlflowScoring) { served in
             let body = try await Self.collect(request)
             let batch = try ScoringRequest.batch(body: body, contentType: request.headers[.contentType], model: served)
-            let outputs = try await Self.predict(served, batch, outputs: nil)
-            let writer = ScoringRequest.response(outputs: outputs, model: served, rowCount: batch.rowCount)
-            return (writer.response(), batch.rowCount)
+            return (InferenceRequest(.batch(batch)), ())
+        } encode: { prediction, _ in
+            ScoringRequest.response(outputs: prediction.outputs, model: prediction.model, rowCount: prediction.rowCount).response()
         }
     }
 
     // MARK: Helpers
 
-    /// Runs one request for `served` and records it in the model's metrics: rows scored and
-    /// latency, or an error when `body` throws.
-    static func measured(_ served: ServedModel, _ proto: InferenceMetrics.InferenceProtocol,
-                         _ body: () async throws -> (Response, rows: Int)) async throws -> Response {
-        let start = DispatchTime.now().uptimeNanoseconds
-        do {
-            let (response, rows) = try await body()
-            served.metrics.record(proto, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: false)
-            return response
-        } catch {
-            served.metrics.record(proto, rows: 0, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: true)
-            throw error
-        }
-    }
-
     static func collect(_ request: Request) async throws -> [UInt8] {
         try await BodyReader.collect(request, limit: maxBodySize)
-    }
-
-    static func predict(_ served: ServedModel, _ batch: FeatureBatch, outputs: Set<String>?) async throws -> [ModelOutput] {
-        if batch.values.count <= offloadThreshold {
-            return try served.predict(batch, outputs: outputs)
-        }
-        return try await NIOThreadPool.singleton.runIfActive {
-            try served.predict(batch, outputs: outputs)
-        }
     }
 }
