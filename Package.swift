@@ -56,7 +56,8 @@ let package = Package(
         // The composition root: opens storage, runs every module's migrations, builds the stores.
         // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
         .target(name: "VaneServer", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
             "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",

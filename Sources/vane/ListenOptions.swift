@@ -25,6 +25,12 @@ struct ListenOptions: ParsableArguments {
         """, valueName: "origins"))
     var corsOrigins: String?
 
+    /// What the flags say, nil where they are not given (for ``VaneServerConfiguration/init(layers:defaultPort:)``).
+    var flags: VaneServerSettings {
+        VaneServerSettings(host: host, port: port, allowedHosts: allowedHosts.map(CrossSitePolicy.list),
+                           corsOrigins: corsOrigins.map(CrossSitePolicy.list))
+    }
+
     /// The cross-site policy for a server listening on `host`: the flags, else the environment, else the defaults.
     func crossSitePolicy(listenHost host: String) -> CrossSitePolicy {
         let env = ProcessInfo.processInfo.environment

@@ -26,20 +26,43 @@ struct ServerCommand: AsyncParsableCommand {
             Content-Type: application/json, so that no web page can act on the server through a
             user's browser. Listening on 0.0.0.0 needs --allowed-hosts with the names clients use.
 
-            Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS, VANE_CORS_ORIGINS
-            (flags take precedence), VANE_LOG_LEVEL.
+            --config (env VANE_CONFIG) names a YAML file for what is not a flag:
+              server:  { host, port, allowed_hosts: [..], cors_origins: [..] }
+              storage: { data_dir }
+            String values may name environment variables as ${VAR} ($${ for a literal ${). A file
+            with an error stops the server before it listens, naming the file and the line.
+
+            Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS, VANE_CORS_ORIGINS,
+            VANE_CONFIG, VANE_LOG_LEVEL. Precedence: flags, then environment, then the config file,
+            then the defaults.
             """)
 
     @OptionGroup var listen: ListenOptions
 
     @OptionGroup var data: DataDirectoryOption
 
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "YAML configuration file (env VANE_CONFIG); flags and environment variables override it.", valueName: "path"))
+    var config: String?
+
     func run() async throws {
-        let (host, port) = try listen.address(defaultPort: 5000)
+        let env = ProcessInfo.processInfo.environment
+        var file = VaneConfigFile()
+        if let path = config ?? env["VANE_CONFIG"] {
+            do { file = try VaneConfigFile.load(path: path, environment: env) } catch {
+                FileHandle.standardError.write(Data("vane server: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if let port = listen.port, !(0...65535).contains(port) { throw ValidationError("Invalid port '\(port)'") }
+        let environment: VaneServerSettings
+        do { environment = try VaneServerSettings.environment(env) } catch { throw ValidationError(error.message) }
+        var flags = listen.flags
+        flags.dataDirectory = data.dataDir
+        let configuration = VaneServerConfiguration(layers: [flags, environment, file.settings], defaultPort: 5000)
+        let (host, port) = (configuration.host, configuration.port)
         let logger = ListenOptions.logger()
 
-        let configuration = VaneServerConfiguration(host: host, port: port, dataDirectory: data.resolved,
-                                                    crossSite: listen.crossSitePolicy(listenHost: host))
         let stores: VaneStores
         do {
             stores = try VaneStores.open(dataDirectory: configuration.dataDirectory)

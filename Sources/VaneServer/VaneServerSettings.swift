@@ -1,0 +1,54 @@
+import Foundation
+
+/// One layer of `vane server`'s settings — the flags, the environment or the configuration file —
+/// with nil where that layer is silent. ``VaneServerConfiguration/init(layers:defaultPort:)``
+/// takes the first layer that says something: flags, then environment, then file, then defaults.
+public struct VaneServerSettings: Sendable, Equatable {
+    public var host: String?
+    public var port: Int?
+    public var dataDirectory: String?
+    public var allowedHosts: [String]?
+    public var corsOrigins: [String]?
+
+    /// Settings from their values.
+    public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil,
+                allowedHosts: [String]? = nil, corsOrigins: [String]? = nil) {
+        self.host = host; self.port = port; self.dataDirectory = dataDirectory
+        self.allowedHosts = allowedHosts; self.corsOrigins = corsOrigins
+    }
+
+    /// VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS and VANE_CORS_ORIGINS (comma-separated).
+    /// Throws ``VaneServerSettingsError`` for a VANE_PORT that is not a port number.
+    public static func environment(_ env: [String: String]) throws(VaneServerSettingsError) -> VaneServerSettings {
+        var settings = VaneServerSettings(host: env["VANE_HOST"], dataDirectory: env["VANE_DATA_DIR"])
+        if let text = env["VANE_PORT"] {
+            guard let port = Int(text), (0...65535).contains(port) else { throw VaneServerSettingsError(message: "Invalid port '\(text)'") }
+            settings.port = port
+        }
+        settings.allowedHosts = env["VANE_ALLOWED_HOSTS"].map(CrossSitePolicy.list)
+        settings.corsOrigins = env["VANE_CORS_ORIGINS"].map(CrossSitePolicy.list)
+        return settings
+    }
+}
+
+/// A setting from the environment that is not valid.
+public struct VaneServerSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong.
+    public let message: String
+    public var description: String { message }
+}
+
+extension VaneServerConfiguration {
+    /// The configuration from `layers`, highest precedence first (flags, environment, file),
+    /// falling back to 127.0.0.1, `defaultPort`, ./vane-data and ``CrossSitePolicy/defaults(listenHost:)``.
+    public init(layers: [VaneServerSettings], defaultPort: Int = 5000) {
+        let host = layers.lazy.compactMap(\.host).first ?? "127.0.0.1"
+        var crossSite = CrossSitePolicy.defaults(listenHost: host)
+        if let hosts = layers.lazy.compactMap(\.allowedHosts).first { crossSite.allowedHosts = CrossSitePolicy(allowedHosts: hosts).allowedHosts }
+        if let origins = layers.lazy.compactMap(\.corsOrigins).first { crossSite.corsOrigins = origins }
+        self.init(host: host,
+                  port: layers.lazy.compactMap(\.port).first ?? defaultPort,
+                  dataDirectory: layers.lazy.compactMap(\.dataDirectory).first ?? "./vane-data",
+                  crossSite: crossSite)
+    }
+}
