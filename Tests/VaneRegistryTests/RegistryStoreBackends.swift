@@ -3,68 +3,31 @@ import Testing
 import VaneCore
 import VaneRegistry
 import VaneStorage
+import VaneTestSupport
 import VaneTracking
 
-/// One way of building a ``RegistryStore`` for the contract suites: a name for the test report and
-/// a factory that returns a fresh, empty store and a cleanup.
-///
-/// The contract suites speak only `any RegistryStore`; a new backend (PostgreSQL) passes them by
-/// adding one factory to ``RegistryStoreBackends/all``. A factory must build its store with the
-/// given clock, so that creation and update timestamps are the clock's.
-struct RegistryStoreBackend: Sendable, CustomTestStringConvertible {
-    /// A fresh store and what to run once the test is done with it.
-    typealias Instance = (store: any RegistryStore, cleanup: @Sendable () -> Void)
+/// The backends the registry contract runs against; each builds a fresh, empty store. A new
+/// backend (PostgreSQL) passes the suites by adding one factory.
+typealias RegistryStoreBackend = StoreBackend<any RegistryStore>
 
-    let name: String
-    let make: @Sendable (_ clock: any VaneClock) async throws -> Instance
-
-    var testDescription: String { name }
-
-    /// Runs `body` with a fresh store, cleaning up afterwards whether it passes or throws.
-    func withStore<R>(clock: any VaneClock = ManualClock(), _ body: (any RegistryStore) async throws -> R) async throws -> R {
-        let instance = try await make(clock)
-        do {
-            let result = try await body(instance.store)
-            instance.cleanup()
-            return result
-        } catch {
-            instance.cleanup()
-            throw error
-        }
+extension StoreBackend where Store == any RegistryStore {
+    /// Runs `body` with a fresh store on a hand-moved clock, cleaning up afterwards.
+    func withStore<R>(_ body: (any RegistryStore) async throws -> R) async throws -> R {
+        try await withStore(clock: ManualClock(), body)
     }
 }
 
 /// Every backend the registry contract runs against.
 enum RegistryStoreBackends {
-    static let all: [RegistryStoreBackend] = [sqliteInMemory, sqliteFile]
-
-    /// SQLite in memory (a `DatabaseQueue`).
-    static let sqliteInMemory = RegistryStoreBackend(name: "SQLite in memory") { clock in
-        let db = try VaneDatabase.inMemory()
-        let store = try migratedStore(db, clock: clock)
-        return (store, { try? db.close() })
+    static let all: [RegistryStoreBackend] = RegistryStoreBackend.sqlite(label: "registry", migrations: migrations) { db, clock in
+        SQLiteRegistryStore(database: db, clock: clock)
     }
 
-    /// SQLite on a file in a fresh temporary directory (a WAL `DatabasePool`), removed afterwards.
-    static let sqliteFile = RegistryStoreBackend(name: "SQLite on a file") { clock in
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-registry-contract-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        do {
-            let db = try VaneDatabase.open(path: dir.appendingPathComponent("vane.db").path)
-            let store = try migratedStore(db, clock: clock)
-            return (store, { try? db.close(); try? FileManager.default.removeItem(at: dir) })
-        } catch {
-            try? FileManager.default.removeItem(at: dir)
-            throw error
-        }
-    }
-
-    private static func migratedStore(_ db: VaneDatabase, clock: any VaneClock) throws -> SQLiteRegistryStore {
+    private static var migrations: SchemaMigrations {
         var migrations = SchemaMigrations()
         TrackingSchema.register(in: &migrations)
         RegistrySchema.register(in: &migrations)
-        try db.migrate(migrations)
-        return SQLiteRegistryStore(database: db, clock: clock)
+        return migrations
     }
 }
 

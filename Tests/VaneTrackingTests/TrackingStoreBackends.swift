@@ -2,68 +2,30 @@ import Foundation
 import Testing
 import VaneCore
 import VaneStorage
+import VaneTestSupport
 import VaneTracking
 
-/// One way of building a ``TrackingStore`` for the contract suites: a name for the test report and
-/// a factory that returns a fresh, empty store (with only the Default experiment) and a cleanup.
-///
-/// The contract suites speak only `any TrackingStore`; a new backend (PostgreSQL) passes them by
-/// adding one factory to ``TrackingStoreBackends/all``. A factory must build its store with the
-/// given clock, so that the timestamps the store assigns (creation, deletion, update) are the
-/// clock's.
-struct TrackingStoreBackend: Sendable, CustomTestStringConvertible {
-    /// A fresh store and what to run once the test is done with it.
-    typealias Instance = (store: any TrackingStore, cleanup: @Sendable () -> Void)
+/// The backends the tracking contract runs against; each builds a fresh, empty store (with only
+/// the Default experiment). A new backend (PostgreSQL) passes the suites by adding one factory.
+typealias TrackingStoreBackend = StoreBackend<any TrackingStore>
 
-    let name: String
-    let make: @Sendable (_ clock: any VaneClock) async throws -> Instance
-
-    var testDescription: String { name }
-
-    /// Runs `body` with a fresh store, cleaning up afterwards whether it passes or throws.
-    func withStore<R>(clock: any VaneClock = ContractClock(), _ body: (any TrackingStore) async throws -> R) async throws -> R {
-        let instance = try await make(clock)
-        do {
-            let result = try await body(instance.store)
-            instance.cleanup()
-            return result
-        } catch {
-            instance.cleanup()
-            throw error
-        }
+extension StoreBackend where Store == any TrackingStore {
+    /// Runs `body` with a fresh store on a hand-moved clock, cleaning up afterwards.
+    func withStore<R>(_ body: (any TrackingStore) async throws -> R) async throws -> R {
+        try await withStore(clock: ContractClock(), body)
     }
 }
 
 /// Every backend the tracking contract runs against.
 enum TrackingStoreBackends {
-    static let all: [TrackingStoreBackend] = [sqliteInMemory, sqliteFile]
-
-    /// SQLite in memory (a `DatabaseQueue`).
-    static let sqliteInMemory = TrackingStoreBackend(name: "SQLite in memory") { clock in
-        let db = try VaneDatabase.inMemory()
-        let store = try migratedStore(db, clock: clock)
-        return (store, { try? db.close() })
+    static let all: [TrackingStoreBackend] = TrackingStoreBackend.sqlite(label: "tracking", migrations: migrations) { db, clock in
+        try SQLiteTrackingStore(database: db, clock: clock)
     }
 
-    /// SQLite on a file in a fresh temporary directory (a WAL `DatabasePool`), removed afterwards.
-    static let sqliteFile = TrackingStoreBackend(name: "SQLite on a file") { clock in
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-tracking-contract-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        do {
-            let db = try VaneDatabase.open(path: dir.appendingPathComponent("vane.db").path)
-            let store = try migratedStore(db, clock: clock)
-            return (store, { try? db.close(); try? FileManager.default.removeItem(at: dir) })
-        } catch {
-            try? FileManager.default.removeItem(at: dir)
-            throw error
-        }
-    }
-
-    private static func migratedStore(_ db: VaneDatabase, clock: any VaneClock) throws -> SQLiteTrackingStore {
+    private static var migrations: SchemaMigrations {
         var migrations = SchemaMigrations()
         TrackingSchema.register(in: &migrations)
-        try db.migrate(migrations)
-        return try SQLiteTrackingStore(database: db, clock: clock)
+        return migrations
     }
 }
 
