@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "VaneCore", swiftSettings: swiftSettings),
@@ -42,6 +44,14 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .target(name: "VaneRegistry", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(name: "VaneArtifacts", dependencies: ["VaneCore"], swiftSettings: swiftSettings),
+        // Who may call the server: roles, API tokens (SHA-256 at rest) and users (bcrypt), and their store.
+        .target(name: "VaneAuth", dependencies: [
+            "VaneCore", "VaneStorage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
         .target(name: "VaneModels", dependencies: [
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Yams", package: "Yams"),
@@ -56,20 +66,21 @@ let package = Package(
         // The composition root: opens storage, runs every module's migrations, builds the stores.
         // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
         .target(name: "VaneServer", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneAuth",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
-            "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
+            "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing", "VaneAuth",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vane", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneServer", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring", "VaneSeries",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneServer", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring", "VaneSeries",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -78,6 +89,7 @@ let package = Package(
         .target(name: "VaneTestSupport", dependencies: ["VaneCore", "VaneStorage"], path: "Tests/VaneTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "VaneTrackingTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", "VaneTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneRegistryTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneAuthTests", dependencies: ["VaneAuth", "VaneCore", "VaneStorage", "VaneTestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(name: "VaneArtifactsTests", dependencies: ["VaneCore", "VaneArtifacts"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring"], swiftSettings: swiftSettings),
@@ -90,7 +102,7 @@ let package = Package(
             "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneArtifacts",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneHTTPTests", dependencies: [
-            "VaneHTTP", "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing",
+            "VaneHTTP", "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing", "VaneAuth",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
     ]

@@ -17,6 +17,8 @@ public struct VaneError: Error, Sendable, Equatable, CustomStringConvertible {
         case tooLarge = "REQUEST_LIMIT_EXCEEDED"
         /// The caller may not do this.
         case permissionDenied = "PERMISSION_DENIED"
+        /// The request carries no credentials, or credentials that are not valid.
+        case unauthenticated = "UNAUTHENTICATED"
         /// The server cannot take the request now (it is busy); the caller may try again later.
         case unavailable = "TEMPORARILY_UNAVAILABLE"
         /// Something failed inside Vane; never caused by the request itself.

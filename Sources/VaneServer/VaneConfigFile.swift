@@ -12,6 +12,8 @@ import Yams
 ///   cors_origins: [https://ui.example.com]
 /// storage:
 ///   data_dir: /var/lib/vane
+/// auth:
+///   enabled: true
 /// ```
 ///
 /// Every key is optional. String values may name environment variables as `${VAR}` (for
@@ -32,6 +34,7 @@ public struct VaneConfigFile: Sendable, Equatable {
     static let sections: [String: [String]] = [
         "server": ["host", "port", "allowed_hosts", "cors_origins"],
         "storage": ["data_dir"],
+        "auth": ["enabled"],
     ]
 
     /// Reads and validates the file at `path`; errors name `path` as given.
@@ -132,6 +135,12 @@ public struct VaneConfigFile: Sendable, Equatable {
             case ("server", "allowed_hosts"): settings.allowedHosts = try strings(value, name: name)
             case ("server", "cors_origins"): settings.corsOrigins = try strings(value, name: name)
             case ("storage", "data_dir"): settings.dataDirectory = try string(value, name: name)
+            case ("auth", "enabled"):
+                let text = try string(value, name: name)
+                guard let on = VaneServerSettings.switchValue(text) else {
+                    throw error(value, "\(name) must be true or false, not '\(text.prefix(64))'")
+                }
+                settings.authentication = on
             default: throw error(value, "unknown key '\(name)'")
             }
         }

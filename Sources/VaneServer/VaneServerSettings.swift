@@ -9,15 +9,19 @@ public struct VaneServerSettings: Sendable, Equatable {
     public var dataDirectory: String?
     public var allowedHosts: [String]?
     public var corsOrigins: [String]?
+    /// Whether requests need credentials.
+    public var authentication: Bool?
 
     /// Settings from their values.
     public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil,
-                allowedHosts: [String]? = nil, corsOrigins: [String]? = nil) {
+                allowedHosts: [String]? = nil, corsOrigins: [String]? = nil, authentication: Bool? = nil) {
         self.host = host; self.port = port; self.dataDirectory = dataDirectory
         self.allowedHosts = allowedHosts; self.corsOrigins = corsOrigins
+        self.authentication = authentication
     }
 
-    /// VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS and VANE_CORS_ORIGINS (comma-separated).
+    /// VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS and VANE_CORS_ORIGINS (comma-separated),
+    /// VANE_AUTH (on/off, true/false, 1/0).
     /// Throws ``VaneServerSettingsError`` for a VANE_PORT that is not a port number.
     public static func environment(_ env: [String: String]) throws(VaneServerSettingsError) -> VaneServerSettings {
         var settings = VaneServerSettings(host: env["VANE_HOST"], dataDirectory: env["VANE_DATA_DIR"])
@@ -27,7 +31,22 @@ public struct VaneServerSettings: Sendable, Equatable {
         }
         settings.allowedHosts = env["VANE_ALLOWED_HOSTS"].map(CrossSitePolicy.list)
         settings.corsOrigins = env["VANE_CORS_ORIGINS"].map(CrossSitePolicy.list)
+        if let text = env["VANE_AUTH"] {
+            guard let on = Self.switchValue(text) else { throw VaneServerSettingsError(message: "Invalid VANE_AUTH '\(text.prefix(32))': use on or off") }
+            settings.authentication = on
+        }
         return settings
+    }
+}
+
+extension VaneServerSettings {
+    /// `on`/`off`, `true`/`false`, `yes`/`no`, `1`/`0` (any case), or nil for anything else.
+    public static func switchValue(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "on", "true", "yes", "1": true
+        case "off", "false", "no", "0": false
+        default: nil
+        }
     }
 }
 
@@ -49,6 +68,7 @@ extension VaneServerConfiguration {
         self.init(host: host,
                   port: layers.lazy.compactMap(\.port).first ?? defaultPort,
                   dataDirectory: layers.lazy.compactMap(\.dataDirectory).first ?? "./vane-data",
-                  crossSite: crossSite)
+                  crossSite: crossSite,
+                  authentication: layers.lazy.compactMap(\.authentication).first ?? false)
     }
 }

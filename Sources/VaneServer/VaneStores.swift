@@ -1,5 +1,6 @@
 import Foundation
 import VaneArtifacts
+import VaneAuth
 import VaneCore
 import VaneRegistry
 import VaneStorage
@@ -11,12 +12,15 @@ public struct VaneStores: Sendable {
     public let tracking: any TrackingStore
     public let registry: any RegistryStore
     public let artifacts: LocalArtifactStore
+    /// Tokens and users, and the checking of credentials.
+    public let auth: AuthService
 
     /// Every migration of every domain, in order.
     public static var migrations: SchemaMigrations {
         var m = SchemaMigrations()
         TrackingSchema.register(in: &m)
         RegistrySchema.register(in: &m)
+        AuthSchema.register(in: &m)
         return m
     }
 
@@ -41,5 +45,6 @@ public struct VaneStores: Sendable {
         self.tracking = try SQLiteTrackingStore(database: database, clock: clock)
         self.registry = SQLiteRegistryStore(database: database, clock: clock)
         self.artifacts = artifacts
+        self.auth = AuthService(store: SQLiteAuthStore(database: database, clock: clock), clock: clock)
     }
 }

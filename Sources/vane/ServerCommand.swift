@@ -26,14 +26,24 @@ struct ServerCommand: AsyncParsableCommand {
             Content-Type: application/json, so that no web page can act on the server through a
             user's browser. Listening on 0.0.0.0 needs --allowed-hosts with the names clients use.
 
+            --auth (env VANE_AUTH=on) makes every request but /health and /version carry credentials:
+            a token (Authorization: Bearer; the mlflow client's MLFLOW_TRACKING_TOKEN) or a user's
+            name and password (basic authentication; MLFLOW_TRACKING_USERNAME and
+            MLFLOW_TRACKING_PASSWORD). Create them with `vane token create` and `vane user create`.
+            Readers read, search and predict; writers also log, register and deploy; admins also
+            manage tokens, users and the configuration. Authentication is off by default, and the
+            server refuses to listen on an address other than loopback without it unless
+            --insecure is given.
+
             --config (env VANE_CONFIG) names a YAML file for what is not a flag:
               server:  { host, port, allowed_hosts: [..], cors_origins: [..] }
               storage: { data_dir }
+              auth:    { enabled }
             String values may name environment variables as ${VAR} ($${ for a literal ${). A file
             with an error stops the server before it listens, naming the file and the line.
 
             Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS, VANE_CORS_ORIGINS,
-            VANE_CONFIG, VANE_LOG_LEVEL. Precedence: flags, then environment, then the config file,
+            VANE_AUTH, VANE_CONFIG, VANE_LOG_LEVEL. Precedence: flags, then environment, then the config file,
             then the defaults.
             """)
 
@@ -44,6 +54,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("config"), help: ArgumentHelp(
         "YAML configuration file (env VANE_CONFIG); flags and environment variables override it.", valueName: "path"))
     var config: String?
+
+    @Flag(inversion: .prefixedNo, help: "Require a token or a user's password on every request (env VANE_AUTH; default off).")
+    var auth: Bool?
+
+    @Flag(help: "Allow listening on a non-loopback address without authentication.")
+    var insecure = false
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -59,7 +75,13 @@ struct ServerCommand: AsyncParsableCommand {
         do { environment = try VaneServerSettings.environment(env) } catch { throw ValidationError(error.message) }
         var flags = listen.flags
         flags.dataDirectory = data.dataDir
-        let configuration = VaneServerConfiguration(layers: [flags, environment, file.settings], defaultPort: 5000)
+        flags.authentication = auth
+        var configuration = VaneServerConfiguration(layers: [flags, environment, file.settings], defaultPort: 5000)
+        configuration.insecure = insecure
+        if let refusal = configuration.refusalToListen {
+            FileHandle.standardError.write(Data("vane server: \(refusal)\n".utf8))
+            throw ExitCode(2)
+        }
         let (host, port) = (configuration.host, configuration.port)
         let logger = ListenOptions.logger()
 
@@ -72,7 +94,13 @@ struct ServerCommand: AsyncParsableCommand {
         }
         logger.info("starting", metadata: [
             "host": "\(host)", "port": "\(port)", "data_dir": "\(configuration.dataDirectory)", "version": "\(vaneVersion)",
+            "auth": "\(configuration.authentication ? "on" : "off")",
         ])
+        if configuration.authentication, (try? await stores.auth.store.hasCredentials()) == false {
+            logger.warning("authentication is on but no token or user exists: create one with `vane token create --name admin --role admin --data-dir \(configuration.dataDirectory)`")
+        } else if !configuration.authentication, !VaneServerConfiguration.isLoopback(host) {
+            logger.warning("listening on \(host) without authentication (--insecure): anyone who can reach it can read and change everything")
+        }
         let app = VaneApplication.make(configuration: configuration, stores: stores, logger: logger)
         try await app.runService()
         try stores.database.close()

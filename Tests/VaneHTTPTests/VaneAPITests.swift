@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Testing
+import VaneAuth
 import VaneCore
+import VaneStorage
 @testable import VaneHTTP
 
 /// Vane's own API under `/api/vane/v1`: its OpenAPI document says exactly what the router
@@ -20,7 +22,9 @@ struct VaneAPITests {
 
     /// The routes the Vane group registers, as OpenAPI would name them.
     static var registered: Set<Operation> {
-        Set(VaneAPIRoutes<VaneRequestContext>(surfaces: []).routes.map { route in
+        // The table only: no route runs, so the store behind the auth service is never opened.
+        let auth = AuthService(store: SQLiteAuthStore(database: try! VaneDatabase.inMemory()))
+        return Set(VaneAPIRoutes<VaneRequestContext>(surfaces: [], auth: auth).routes.map { route in
             let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return Operation(method: route.method.rawValue, path: base + "/" + path.joined(separator: "/"))
         })

@@ -21,6 +21,7 @@ struct MLflowError: HTTPResponseError {
         case .alreadyExists, .invalidParameter, .invalidState: status = .badRequest
         case .tooLarge: status = .contentTooLarge
         case .permissionDenied: status = .forbidden
+        case .unauthenticated: status = .unauthorized
         case .unavailable: status = .serviceUnavailable
         case .internalError: status = .internalServerError
         }

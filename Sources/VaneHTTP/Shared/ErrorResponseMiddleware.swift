@@ -19,7 +19,13 @@ extension ErrorShapeMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            return try response(for: ErrorTranslation.mlflowError(error, request: request, context: context), request: request, context: context)
+            let translated = ErrorTranslation.mlflowError(error, request: request, context: context)
+            var answer = try response(for: translated, request: request, context: context)
+            if translated.status == .unauthorized {
+                // The schemes Vane takes (RFC 9110 §11.6.1): a token, or a user name and password.
+                answer.headers[.wwwAuthenticate] = #"Bearer realm="vane", Basic realm="vane", charset="UTF-8""#
+            }
+            return answer
         }
     }
 }

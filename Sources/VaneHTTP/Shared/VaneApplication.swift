@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import VaneArtifacts
+import VaneAuth
 import VaneCore
 import VaneRegistry
 import VaneServer
@@ -12,28 +13,33 @@ import VaneServing
 public enum VaneApplication {
     /// The router with every surface: MLflow (both prefixes), artifacts, inference over the
     /// registry's models (OIP v2 and MLflow scoring), Vane's own API, health, version, metrics.
-    public static func makeRouter(stores: VaneStores, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
-        let builder = RouterBuilder(crossSite: crossSite)
+    ///
+    /// With `authentication` on, every request but `/health` and `/version` needs credentials that
+    /// ``VaneStores/auth`` accepts, with a role that allows it (see ``AccessRule``).
+    public static func makeRouter(stores: VaneStores, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1"),
+                                  authentication: Bool = false) -> Router<VaneRequestContext> {
+        let builder = RouterBuilder(crossSite: crossSite, auth: authentication ? stores.auth : nil)
         let catalog = RegistryModelCatalog(
             resolver: ModelResolver(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts),
             registry: stores.registry)
         let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
-        inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware()))
-        inference.addRegistryScoringRoutes(to: builder.surface("models", errors: ScoringErrorMiddleware()))
+        inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware(), access: .reader))
+        inference.addRegistryScoringRoutes(to: builder.surface("models", errors: ScoringErrorMiddleware(), access: .reader))
 
         let clock = SystemClock()
         let mlflow = MLflowRoutes<VaneRequestContext>(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts, clock: clock)
         let artifactRoutes = MLflowArtifactRoutes<VaneRequestContext>(tracking: stores.tracking, artifacts: stores.artifacts)
         for prefix in ["api", "ajax-api"] {
-            let api = builder.surface(RouterPath("\(prefix)/2.0/mlflow"), errors: MLflowErrorMiddleware())
+            let api = builder.surface(RouterPath("\(prefix)/2.0/mlflow"), errors: MLflowErrorMiddleware(), access: .mlflow)
             mlflow.addRoutes(to: api)
             artifactRoutes.addRunArtifactRoutes(to: api)
-            artifactRoutes.addProxyRoutes(to: builder.surface(RouterPath("\(prefix)/2.0/mlflow-artifacts"), errors: MLflowErrorMiddleware()))
-            builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware())
+            artifactRoutes.addProxyRoutes(to: builder.surface(RouterPath("\(prefix)/2.0/mlflow-artifacts"), errors: MLflowErrorMiddleware(), access: .mlflow))
+            builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware(), access: .mlflow)
                 .get("server-info") { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
         }
-        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces)
-            .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware()))
+        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth)
+            .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware(),
+                                           access: VaneAPIRoutes<VaneRequestContext>.access))
         return builder.finish()
     }
 
@@ -51,10 +57,11 @@ public enum VaneApplication {
     /// The router of `vane serve`: one model over OIP v2 and MLflow scoring, with health,
     /// version and metrics.
     public static func makeServeRouter(catalog: SingleModelCatalog, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
-        let builder = RouterBuilder(crossSite: crossSite)
+        let builder = RouterBuilder(crossSite: crossSite, auth: nil)
         let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
-        inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware()))
-        inference.addSingleModelScoringRoutes(to: builder.surface("invocations", errors: ScoringErrorMiddleware()), modelName: catalog.served.name)
+        inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware(), access: .reader))
+        inference.addSingleModelScoringRoutes(to: builder.surface("invocations", errors: ScoringErrorMiddleware(), access: .reader),
+                                              modelName: catalog.served.name)
         let router = builder.finish()
         InferenceRoutes<VaneRequestContext>.addPingRoute(to: router)
         return router
@@ -65,28 +72,33 @@ public enum VaneApplication {
     ///
     /// Hummingbird resolves the route first and then runs the router's middleware (those added
     /// before the route) and the group's. So the order of each chain is: metrics (they see every
-    /// answer), the error shape, the cross-site checks (before any body is read), the large-body
-    /// gate (bodies wait for memory before they are read), the handler. A surface's checks live in
+    /// answer), the error shape, the cross-site checks (before any body is read), authentication
+    /// and the role check, the large-body gate (bodies wait for memory before they are read), the handler. A surface's checks live in
     /// its group, below its error shape; ``finish()`` adds them once more at the router level,
     /// after every group, for the server's own endpoints and for requests no route matches
     /// (404s and CORS preflights), under ``FallbackErrorMiddleware``.
     struct RouterBuilder {
         let router = Router(context: VaneRequestContext.self)
         let crossSite: CrossSitePolicy
+        /// The credentials checker; nil when authentication is off.
+        let auth: AuthService?
 
-        init(crossSite: CrossSitePolicy) {
+        init(crossSite: CrossSitePolicy, auth: AuthService?) {
             self.crossSite = crossSite
+            self.auth = auth
             router.add(middleware: VaneMetricsMiddleware())
         }
 
-        /// A route group for one surface: `errors` gives its error shape, then the request checks.
-        func surface(_ path: RouterPath, errors: some RouterMiddleware<VaneRequestContext>) -> RouterGroup<VaneRequestContext> {
-            addChecks(to: router.group(path).add(middleware: errors))
+        /// A route group for one surface: `errors` gives its error shape, `access` the role each
+        /// request needs, then the request checks.
+        func surface(_ path: RouterPath, errors: some RouterMiddleware<VaneRequestContext>, access: AccessRule) -> RouterGroup<VaneRequestContext> {
+            addChecks(to: router.group(path).add(middleware: errors), access: access)
         }
 
         @discardableResult
-        func addChecks<Methods: RouterMethods<VaneRequestContext>>(to methods: Methods) -> Methods {
+        func addChecks<Methods: RouterMethods<VaneRequestContext>>(to methods: Methods, access: AccessRule) -> Methods {
             _ = methods.add(middleware: CrossSiteMiddleware(policy: crossSite))
+            _ = methods.add(middleware: AuthMiddleware<VaneRequestContext>(auth: auth, access: access))
             _ = methods.add(middleware: LargeBodyMiddleware(gate: .shared, limit: MLflowError.maxJSONBodySize))
             return methods
         }
@@ -96,7 +108,7 @@ public enum VaneApplication {
         /// router middleware applies to the routes added after it (and to the not-found answer).
         func finish() -> Router<VaneRequestContext> {
             router.add(middleware: FallbackErrorMiddleware())
-            addChecks(to: router)
+            addChecks(to: router, access: .server)
             router.get("health") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK")))
             }
@@ -115,7 +127,8 @@ public enum VaneApplication {
     /// The application listening on `configuration`'s address.
     public static func make(configuration: VaneServerConfiguration, stores: VaneStores, logger: Logger) -> some ApplicationProtocol {
         _ = VaneMetrics.registry
-        return make(router: makeRouter(stores: stores, crossSite: configuration.crossSite), host: configuration.host, port: configuration.port, logger: logger)
+        return make(router: makeRouter(stores: stores, crossSite: configuration.crossSite, authentication: configuration.authentication),
+                    host: configuration.host, port: configuration.port, logger: logger)
     }
 
     /// The application of `vane serve` for one model.

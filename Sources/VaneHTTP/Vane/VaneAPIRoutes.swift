@@ -1,6 +1,8 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
 import NIOCore
+import VaneAuth
 import VaneCore
 
 /// One wire surface a Vane server serves, as `GET /api/vane/v1/server` lists it.
@@ -16,7 +18,7 @@ struct ServedSurface: Sendable {
 ///
 /// Later issues add their endpoints (deployments, alerts, incidents…) to ``routes`` and to the
 /// document; the test that compares the two fails until both say the same.
-struct VaneAPIRoutes<Context: RequestContext>: Sendable {
+struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
     /// The prefix of every route of this surface.
     static var basePath: String { "/api/vane/v1" }
 
@@ -30,6 +32,8 @@ struct VaneAPIRoutes<Context: RequestContext>: Sendable {
 
     /// The surfaces of the server this API belongs to, for `GET server`.
     let surfaces: [ServedSurface]
+    /// Tokens and users, for the routes of ``authRoutes``.
+    let auth: AuthService
 
     /// Every route of the surface, in the order they are registered.
     var routes: [Route] {
@@ -39,7 +43,7 @@ struct VaneAPIRoutes<Context: RequestContext>: Sendable {
                 Response(status: .ok, headers: [.contentType: "application/json"],
                          body: .init(byteBuffer: ByteBuffer(string: VaneOpenAPI.document)))
             },
-        ]
+        ] + authRoutes
     }
 
     /// Registers ``routes`` on `group` (the ``basePath`` group, which carries Vane's error shape).

@@ -16,8 +16,9 @@ enum VaneOpenAPI {
       "info": {
         "title": "Vane API",
         "version": "\#(vaneVersion)",
-        "description": "Vane's own JSON API. Every error is {\"error\": {\"code\", \"message\"}} with a 4xx status for a request at fault, 5xx otherwise. Requests that change state must be sent with Content-Type: application/json."
+        "description": "Vane's own JSON API. Every error is {\"error\": {\"code\", \"message\"}} with a 4xx status for a request at fault, 5xx otherwise. Requests that change state must be sent with Content-Type: application/json. When the server runs with authentication on, every request carries a token (bearer) or a user's name and password (basic); reads need the role reader, writes writer, tokens and users admin. Lists page with page_size and page_token, and answer next_page_token while more follow."
       },
+      "security": [{}, {"bearer": []}, {"basic": []}],
       "paths": {
         "/api/vane/v1/server": {
           "get": {
@@ -43,6 +44,122 @@ enum VaneOpenAPI {
               },
               "default": {"$ref": "#/components/responses/Error"}
             }
+          }
+        },
+        "/api/vane/v1/whoami": {
+          "get": {
+            "operationId": "whoami",
+            "summary": "Who the request's credentials name, and their role (anonymous admin when authentication is off).",
+            "responses": {
+              "200": {"description": "The caller.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Principal"}}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/tokens": {
+          "get": {
+            "operationId": "listTokens",
+            "summary": "The tokens that are not revoked, oldest first, never their secrets. Admins only.",
+            "parameters": [{"$ref": "#/components/parameters/PageSize"}, {"$ref": "#/components/parameters/PageToken"}],
+            "responses": {
+              "200": {
+                "description": "One page of tokens.",
+                "content": {"application/json": {"schema": {
+                  "type": "object", "required": ["tokens"],
+                  "properties": {
+                    "tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
+                    "next_page_token": {"type": "string", "description": "Present when another page follows."}
+                  }
+                }}}
+              },
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "operationId": "createToken",
+            "summary": "Creates a token. Its secret is in this answer and nowhere else. Admins only.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["name", "role"], "additionalProperties": false,
+              "properties": {
+                "name": {"type": "string", "pattern": "^[A-Za-z0-9._@-]{1,64}$"},
+                "role": {"$ref": "#/components/schemas/Role"},
+                "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 3650}
+              }
+            }}}},
+            "responses": {
+              "201": {
+                "description": "The token and its secret.",
+                "content": {"application/json": {"schema": {
+                  "type": "object", "required": ["token", "secret"],
+                  "properties": {"token": {"$ref": "#/components/schemas/Token"}, "secret": {"type": "string", "pattern": "^vane_[A-Za-z0-9_-]{43}$"}}
+                }}}
+              },
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/tokens/{id}": {
+          "delete": {
+            "operationId": "revokeToken",
+            "summary": "Revokes a token; it stops working at once. Admins only.",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "Revoked."}, "default": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/vane/v1/users": {
+          "get": {
+            "operationId": "listUsers",
+            "summary": "The users, by name. Admins only.",
+            "parameters": [{"$ref": "#/components/parameters/PageSize"}, {"$ref": "#/components/parameters/PageToken"}],
+            "responses": {
+              "200": {
+                "description": "One page of users.",
+                "content": {"application/json": {"schema": {
+                  "type": "object", "required": ["users"],
+                  "properties": {
+                    "users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}},
+                    "next_page_token": {"type": "string", "description": "Present when another page follows."}
+                  }
+                }}}
+              },
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "operationId": "createUser",
+            "summary": "Creates a user who signs in with basic authentication. Admins only.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["name", "role", "password"], "additionalProperties": false,
+              "properties": {
+                "name": {"type": "string", "pattern": "^[A-Za-z0-9._@-]{1,64}$"},
+                "role": {"$ref": "#/components/schemas/Role"},
+                "password": {"type": "string", "description": "8 to 72 bytes of UTF-8."}
+              }
+            }}}},
+            "responses": {
+              "201": {"description": "The user.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["user"], "properties": {"user": {"$ref": "#/components/schemas/User"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/users/{name}": {
+          "patch": {
+            "operationId": "updateUser",
+            "summary": "Changes a user's password, role or both. Admins only.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "additionalProperties": false,
+              "properties": {"password": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}}
+            }}}},
+            "responses": {"204": {"description": "Changed."}, "default": {"$ref": "#/components/responses/Error"}}
+          },
+          "delete": {
+            "operationId": "deleteUser",
+            "summary": "Deletes a user. Admins only.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "Deleted."}, "default": {"$ref": "#/components/responses/Error"}}
           }
         }
       },
@@ -75,6 +192,37 @@ enum VaneOpenAPI {
               "surfaces": {"type": "array", "items": {"$ref": "#/components/schemas/Surface"}}
             }
           },
+          "Role": {"type": "string", "enum": ["reader", "writer", "admin"], "description": "reader: read, search, predict; writer: also log, register, deploy; admin: also tokens, users, configuration."},
+          "Principal": {
+            "type": "object",
+            "required": ["name", "role", "method"],
+            "properties": {
+              "name": {"type": "string"},
+              "role": {"$ref": "#/components/schemas/Role"},
+              "method": {"type": "string", "enum": ["token", "password", "none"]}
+            }
+          },
+          "Token": {
+            "type": "object",
+            "required": ["id", "name", "role", "created_at"],
+            "properties": {
+              "id": {"type": "string", "description": "12 hex digits."},
+              "name": {"type": "string"},
+              "role": {"$ref": "#/components/schemas/Role"},
+              "created_at": {"type": "integer", "description": "Milliseconds since the Unix epoch."},
+              "expires_at": {"type": "integer", "description": "Milliseconds since the Unix epoch; absent for never."}
+            }
+          },
+          "User": {
+            "type": "object",
+            "required": ["name", "role", "created_at", "updated_at"],
+            "properties": {
+              "name": {"type": "string"},
+              "role": {"$ref": "#/components/schemas/Role"},
+              "created_at": {"type": "integer"},
+              "updated_at": {"type": "integer"}
+            }
+          },
           "Surface": {
             "type": "object",
             "required": ["name", "base_paths"],
@@ -83,6 +231,14 @@ enum VaneOpenAPI {
               "base_paths": {"type": "array", "items": {"type": "string"}}
             }
           }
+        },
+        "parameters": {
+          "PageSize": {"name": "page_size", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+          "PageToken": {"name": "page_token", "in": "query", "required": false, "schema": {"type": "string"}, "description": "next_page_token of the page before."}
+        },
+        "securitySchemes": {
+          "bearer": {"type": "http", "scheme": "bearer", "description": "An API token (vane token create)."},
+          "basic": {"type": "http", "scheme": "basic", "description": "A user's name and password (vane user create), or any name and a token."}
         },
         "responses": {
           "Error": {
