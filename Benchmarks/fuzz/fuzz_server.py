@@ -972,10 +972,11 @@ class Mutator:
             req.expect_4xx = "foreign Host"
         elif "header-foreign-origin" in req.mutations and changes:
             req.expect_4xx = "foreign Origin on a write"
-        elif "header-simple-type" in req.mutations and changes and mlflow_api and req.method != "PUT":
-            req.expect_4xx = "simple content type on an MLflow write"
-        elif "header-no-type" in req.mutations and changes and mlflow_api and req.method != "PUT":
-            req.expect_4xx = "no content type on an MLflow write"
+        elif "header-simple-type" in req.mutations and mlflow_api and req.method == "POST":
+            # POST is the one write a page can send cross-site without a preflight.
+            req.expect_4xx = "simple content type on an MLflow POST"
+        elif "header-no-type" in req.mutations and mlflow_api and req.method == "POST":
+            req.expect_4xx = "no content type on an MLflow POST"
 
     def mutate_method(self, req: Req) -> None:
         req.method = self.r.choice([m for m in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] if m != req.method])

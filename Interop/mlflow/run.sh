@@ -4,6 +4,8 @@
 #   bash Interop/mlflow/run.sh                    # against Vane ($REPO/.build/debug/vane or $VANE_BIN)
 #   bash Interop/mlflow/run.sh --vane PATH        # against the Vane binary at PATH
 #   bash Interop/mlflow/run.sh --against-mlflow   # against a real `mlflow server` (the reference)
+#   bash Interop/mlflow/run.sh --auth token       # Vane with --auth; the client sends MLFLOW_TRACKING_TOKEN
+#   bash Interop/mlflow/run.sh --auth basic       # ... MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD
 #   bash Interop/mlflow/run.sh -- -k registry -x  # anything after `--` goes to pytest
 #
 # Exits with pytest's status. Loopback only; every wait is bounded.
@@ -15,6 +17,7 @@ VENV="$REPO/.venv-interop"
 REQS="$HERE/requirements.txt"
 
 AGAINST_MLFLOW=0
+AUTH=""
 VANE="${VANE_BIN:-$REPO/.build/debug/vane}"
 PYTEST_ARGS=()
 
@@ -29,6 +32,9 @@ while [ $# -gt 0 ]; do
             [ $# -ge 2 ] || { echo "run.sh: --vane needs a PATH" >&2; exit 2; }
             VANE="$2"; shift 2 ;;
         --vane=*) VANE="${1#--vane=}"; shift ;;
+        --auth)
+            [ $# -ge 2 ] && { [ "$2" = token ] || [ "$2" = basic ]; } || { echo "run.sh: --auth needs token or basic" >&2; exit 2; }
+            AUTH="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         --) shift; PYTEST_ARGS=("$@"); break ;;
         *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -36,6 +42,10 @@ while [ $# -gt 0 ]; do
 done
 
 log() { echo "[interop/mlflow] $*" >&2; }
+
+if [ -n "$AUTH" ] && [ "$AGAINST_MLFLOW" -eq 1 ]; then
+    echo "run.sh: --auth is for Vane (mlflow server's basic-auth app is another program)" >&2; exit 2
+fi
 
 # --- Python venv (idempotent: a stamp holds the hash of requirements.txt) ----------------------
 ensure_venv() {
@@ -125,7 +135,23 @@ else
     TARGET="vane ($VANE)"
     HEALTH_TIMEOUT=30
     mkdir -p "$TMP/data"
-    setsid "$VANE" server --host 127.0.0.1 --port "$PORT" --data-dir "$TMP/data" \
+    AUTH_FLAGS=()
+    if [ -n "$AUTH" ]; then
+        # The suite's own credential is a writer: everything the mlflow client does needs no more.
+        # A reader and an admin token are for test_auth.py's refusals and token management.
+        AUTH_FLAGS=(--auth)
+        export INTEROP_AUTH="$AUTH"
+        export INTEROP_READER_TOKEN="$("$VANE" token create --name reader --role reader --data-dir "$TMP/data" 2>/dev/null)"
+        export INTEROP_ADMIN_TOKEN="$("$VANE" token create --name admin --role admin --data-dir "$TMP/data" 2>/dev/null)"
+        if [ "$AUTH" = token ]; then
+            export MLFLOW_TRACKING_TOKEN="$("$VANE" token create --name interop --role writer --data-dir "$TMP/data" 2>/dev/null)"
+        else
+            export MLFLOW_TRACKING_USERNAME=interop MLFLOW_TRACKING_PASSWORD="interop-password-$$"
+            printf '%s\n' "$MLFLOW_TRACKING_PASSWORD" | "$VANE" user create interop --role writer --password-stdin --data-dir "$TMP/data" 2>/dev/null
+        fi
+        log "authentication on: the client signs in with a writer's $AUTH"
+    fi
+    setsid "$VANE" server --host 127.0.0.1 --port "$PORT" --data-dir "$TMP/data" ${AUTH_FLAGS[@]+"${AUTH_FLAGS[@]}"} \
         > "$SERVER_LOG" 2>&1 < /dev/null &
     SERVER_PID=$!
 fi

@@ -22,8 +22,8 @@ struct ServerCommand: AsyncParsableCommand {
             flight finish, then the database is closed.
 
             Requests must name an allowed host (--allowed-hosts), and requests that change state
-            must come without a foreign Origin (--cors-origins) and, on the MLflow API, with
-            Content-Type: application/json, so that no web page can act on the server through a
+            must come without a foreign Origin (--cors-origins) and, as POSTs to the MLflow and Vane
+            APIs, with Content-Type: application/json, so that no web page can act on the server through a
             user's browser. Listening on 0.0.0.0 needs --allowed-hosts with the names clients use.
 
             --auth (env VANE_AUTH=on) makes every request but /health and /version carry credentials:

@@ -24,8 +24,9 @@ struct VaneTestClient: Sendable {
     static let ajax = "/ajax-api/2.0/mlflow/"
     static let artifactsAPI = "/api/2.0/mlflow-artifacts/artifacts"
 
-    /// Runs `body` against a fresh server; the temporary directory is removed afterwards.
-    static func with<T: Sendable>(_ body: @Sendable (VaneTestClient) async throws -> T) async throws -> T {
+    /// Runs `body` against a fresh server (with `authentication` on or off); the temporary
+    /// directory is removed afterwards.
+    static func with<T: Sendable>(authentication: Bool = false, _ body: @Sendable (VaneTestClient) async throws -> T) async throws -> T {
         let tmp = FileManager.default.temporaryDirectory
             .appendingPathComponent("vane-http-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
@@ -34,7 +35,7 @@ struct VaneTestClient: Sendable {
         try db.migrate(VaneStores.migrations)
         let artifacts = try LocalArtifactStore(root: tmp + "/artifacts")
         let stores = try VaneStores(database: db, artifacts: artifacts)
-        let router = VaneApplication.makeRouter(stores: stores)
+        let router = VaneApplication.makeRouter(stores: stores, authentication: authentication)
         let app = Application(router: router)
         let realTmp = URL(fileURLWithPath: tmp).resolvingSymlinksInPath().path
         return try await app.test(.router) { client in

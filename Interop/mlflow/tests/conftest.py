@@ -6,6 +6,7 @@ its own uniquely named experiments/models and never depends on another test or o
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import math
 import os
@@ -28,6 +29,18 @@ def tracking_uri() -> str:
             returncode=2,
         )
     return uri.rstrip("/")
+
+
+def auth_headers() -> dict:
+    """The credentials the mlflow client sends (run.sh --auth sets them), for plain HTTP calls."""
+    token = os.environ.get("MLFLOW_TRACKING_TOKEN")
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    user = os.environ.get("MLFLOW_TRACKING_USERNAME")
+    if user:
+        pair = f"{user}:{os.environ.get('MLFLOW_TRACKING_PASSWORD', '')}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+    return {}
 
 
 def unique(prefix: str = "interop") -> str:

@@ -20,7 +20,7 @@ import pytest
 import requests
 from mlflow import MlflowClient
 
-from conftest import unique
+from conftest import auth_headers, unique
 
 pytestmark = pytest.mark.skipif(os.environ.get("INTEROP_SERVER_KIND") != "vane", reason="Vane's inference surface")
 
@@ -207,18 +207,18 @@ def test_registered_model_served_by_vane_server(base_url, tmp_path):
     for model_version in [str(version.version), "champion", ""]:
         inp = httpclient.InferInput("input-0", list(x.shape), "FP32")
         inp.set_data_from_numpy(x)
-        result = client.infer(name, [inp], model_version=model_version)
+        result = client.infer(name, [inp], model_version=model_version, headers=auth_headers())
         assert result.get_response()["model_version"] == str(version.version)
         assert_close(result.as_numpy("predict"), expected, {"abs": 1e-6, "rel": 0}, f"version {model_version!r}")
-    assert client.is_model_ready(name, model_version="1")
-    assert not client.is_model_ready(name, model_version="9")
+    assert client.is_model_ready(name, model_version="1", headers=auth_headers())
+    assert not client.is_model_ready(name, model_version="9", headers=auth_headers())
 
     r = requests.post(f"{base_url}/models/{name}/versions/{version.version}/invocations",
-                      json={"instances": x[:3].tolist()}, timeout=10)
+                      json={"instances": x[:3].tolist()}, headers=auth_headers(), timeout=10)
     assert r.status_code == 200, r.text
     assert_close(r.json()["predictions"], expected[:3], {"abs": 1e-6, "rel": 0}, "invocations")
-    r = requests.post(f"{base_url}/models/{name}/versions/7/invocations", json={"instances": x[:1].tolist()}, timeout=10)
+    r = requests.post(f"{base_url}/models/{name}/versions/7/invocations", json={"instances": x[:1].tolist()}, headers=auth_headers(), timeout=10)
     assert r.status_code == 404 and r.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
 
-    metrics = requests.get(f"{base_url}/metrics", timeout=10).text
+    metrics = requests.get(f"{base_url}/metrics", headers=auth_headers(), timeout=10).text
     assert f'vane_inference_rows_total{{model="{name}",version="1",protocol="v2"}} 600' in metrics

@@ -10,7 +10,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import unique
+from conftest import auth_headers, unique
 
 TIMEOUT = 30
 
@@ -18,6 +18,7 @@ TIMEOUT = 30
 @pytest.fixture(scope="module")
 def http():
     with requests.Session() as session:
+        session.headers.update(auth_headers())
         yield session
 
 

@@ -4,7 +4,7 @@ import VaneCore
 import VaneServer
 
 /// Enforces a ``CrossSitePolicy`` before any route runs: the `Host` allow-list, the `Origin` of
-/// state-changing requests, a non-simple content type on MLflow and Vane API writes, and CORS preflights
+/// state-changing requests, a non-simple content type on MLflow and Vane API POSTs, and CORS preflights
 /// and headers for configured origins. Refusals are thrown, so each surface answers in its own
 /// error shape: it runs inside each surface's route group, below the group's error middleware
 /// (and, for paths no group matches, below ``FallbackErrorMiddleware``).
@@ -28,7 +28,10 @@ struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
             if let origin, !policy.allows(origin: origin, host: host, scheme: request.head.scheme ?? "http") {
                 throw VaneError(.permissionDenied, Self.blockedOrigin)
             }
-            if request.method != .put, Self.isJSONAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]) {
+            // POST is the one state-changing method a page may send cross-site without a CORS
+            // preflight, and only with a "simple" content type: PUT, PATCH and DELETE always need
+            // a preflight, which foreign origins fail, so they may come without a body type.
+            if request.method == .post, Self.isJSONAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]) {
                 let api = VaneErrorMiddleware<Context>.isVaneAPI(path) ? "Vane API" : "MLflow API"
                 throw MLflowError(status: .unsupportedMediaType, errorCode: "BAD_REQUEST",
                                   message: "\(api) requests that change state must be sent with Content-Type: application/json")
