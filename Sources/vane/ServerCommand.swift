@@ -41,6 +41,9 @@ struct ServerCommand: AsyncParsableCommand {
               auth:    { enabled }
             String values may name environment variables as ${VAR} ($${ for a literal ${). A file
             with an error stops the server before it listens, naming the file and the line.
+            SIGHUP or POST /api/vane/v1/-/reload (admin) reads the file again and applies
+            allowed_hosts, cors_origins and auth.enabled; host, port and data_dir need a restart.
+            A file with an error changes nothing: the server keeps running as it was.
 
             Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS, VANE_CORS_ORIGINS,
             VANE_AUTH, VANE_CONFIG, VANE_LOG_LEVEL. Precedence: flags, then environment, then the config file,
@@ -64,7 +67,8 @@ struct ServerCommand: AsyncParsableCommand {
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         var file = VaneConfigFile()
-        if let path = config ?? env["VANE_CONFIG"] {
+        let configPath = config ?? env["VANE_CONFIG"]
+        if let path = configPath {
             do { file = try VaneConfigFile.load(path: path, environment: env) } catch {
                 FileHandle.standardError.write(Data("vane server: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -101,8 +105,10 @@ struct ServerCommand: AsyncParsableCommand {
         } else if !configuration.authentication, !VaneServerConfiguration.isLoopback(host) {
             logger.warning("listening on \(host) without authentication (--insecure): anyone who can reach it can read and change everything")
         }
-        let app = VaneApplication.make(configuration: configuration, stores: stores, logger: logger)
-        try await app.runService()
+        let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
+                                             running: configuration, live: LiveSettings(configuration))
+        let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
+        try await VaneServiceGroup.run([app, ReloadOnHangupService(reloader: reloader, logger: logger)], logger: logger)
         try stores.database.close()
         logger.info("stopped")
     }

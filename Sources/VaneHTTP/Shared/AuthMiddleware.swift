@@ -3,24 +3,28 @@ import Hummingbird
 import HummingbirdAuth
 import VaneAuth
 import VaneCore
+import VaneServer
 
 /// Checks who is calling and whether their role allows the request, before any body is read.
 ///
-/// With authentication off (``auth`` nil) every caller is ``Principal/anonymous``, an admin.
+/// With authentication off (``auth`` nil, or ``LiveSettings/Snapshot/authentication`` false now)
+/// every caller is ``Principal/anonymous``, an admin.
 /// With it on, a request carries `Authorization: Bearer vane_…` (a token; the mlflow client's
 /// `MLFLOW_TRACKING_TOKEN`) or `Authorization: Basic …` (a user's name and password; the mlflow
 /// client's `MLFLOW_TRACKING_USERNAME` and `MLFLOW_TRACKING_PASSWORD`, or any name and a token as
 /// the password). Missing or wrong credentials are a 401, a role too low for the request a 403,
 /// both thrown so that each surface answers in its own error shape.
 struct AuthMiddleware<Context: AuthRequestContext<Principal>>: RouterMiddleware {
-    /// The credentials checker; nil when authentication is off.
+    /// The credentials checker; nil where there is none (`vane serve`).
     let auth: AuthService?
+    /// Whether authentication is on, read on every request (a reload may change it).
+    let settings: LiveSettings
     /// The role each request of this surface needs.
     let access: AccessRule
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        guard let auth else {
+        guard let auth, settings.current.authentication else {
             context.identity = .anonymous
             return try await next(request, context)
         }

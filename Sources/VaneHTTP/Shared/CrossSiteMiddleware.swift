@@ -9,12 +9,14 @@ import VaneServer
 /// error shape: it runs inside each surface's route group, below the group's error middleware
 /// (and, for paths no group matches, below ``FallbackErrorMiddleware``).
 struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
-    let policy: CrossSitePolicy
+    /// Where the policy is read from on every request (a reload may change it).
+    let settings: LiveSettings
 
     static var invalidHost: String { "Invalid Host header - possible DNS rebinding attack detected" }
     static var blockedOrigin: String { "Cross-origin request blocked" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let policy = settings.current.crossSite
         let path = request.uri.path
         let host = request.head.authority
         if let host, path != "/health", path != "/version", !policy.allows(host: host) {
@@ -22,7 +24,7 @@ struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let origin = request.headers[.origin]
         if request.method == .options, let origin, let method = request.headers[.accessControlRequestMethod] {
-            return preflight(origin: origin, method: method, headers: request.headers[.accessControlRequestHeaders])
+            return preflight(origin: origin, method: method, headers: request.headers[.accessControlRequestHeaders], policy: policy)
         }
         if Self.changesState(request.method) {
             if let origin, !policy.allows(origin: origin, host: host, scheme: request.head.scheme ?? "http") {
@@ -46,7 +48,7 @@ struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The answer to a CORS preflight: allowed for configured origins, 403 otherwise.
-    func preflight(origin: String, method: String, headers: String?) -> Response {
+    func preflight(origin: String, method: String, headers: String?, policy: CrossSitePolicy) -> Response {
         guard policy.isCORSOrigin(origin) else {
             return Response(status: .forbidden, headers: [.contentType: "text/plain", .vary: "Origin"],
                             body: .init(byteBuffer: .init(string: Self.blockedOrigin)))

@@ -18,7 +18,13 @@ public enum VaneApplication {
     /// ``VaneStores/auth`` accepts, with a role that allows it (see ``AccessRule``).
     public static func makeRouter(stores: VaneStores, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1"),
                                   authentication: Bool = false) -> Router<VaneRequestContext> {
-        let builder = RouterBuilder(crossSite: crossSite, auth: authentication ? stores.auth : nil)
+        makeRouter(stores: stores, settings: LiveSettings(.init(crossSite: crossSite, authentication: authentication)), reloader: nil)
+    }
+
+    /// The router over `settings`, which `reloader` (when the server has a configuration file)
+    /// replaces on `POST /api/vane/v1/-/reload` and `SIGHUP`.
+    public static func makeRouter(stores: VaneStores, settings: LiveSettings, reloader: ConfigurationReloader?) -> Router<VaneRequestContext> {
+        let builder = RouterBuilder(settings: settings, auth: stores.auth)
         let catalog = RegistryModelCatalog(
             resolver: ModelResolver(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts),
             registry: stores.registry)
@@ -37,7 +43,7 @@ public enum VaneApplication {
             builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware(), access: .mlflow)
                 .get("server-info") { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
         }
-        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth)
+        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth, reloader: reloader)
             .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware(),
                                            access: VaneAPIRoutes<VaneRequestContext>.access))
         return builder.finish()
@@ -57,7 +63,7 @@ public enum VaneApplication {
     /// The router of `vane serve`: one model over OIP v2 and MLflow scoring, with health,
     /// version and metrics.
     public static func makeServeRouter(catalog: SingleModelCatalog, crossSite: CrossSitePolicy = .defaults(listenHost: "127.0.0.1")) -> Router<VaneRequestContext> {
-        let builder = RouterBuilder(crossSite: crossSite, auth: nil)
+        let builder = RouterBuilder(settings: LiveSettings(.init(crossSite: crossSite, authentication: false)), auth: nil)
         let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
         inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware(), access: .reader))
         inference.addSingleModelScoringRoutes(to: builder.surface("invocations", errors: ScoringErrorMiddleware(), access: .reader),
@@ -79,12 +85,13 @@ public enum VaneApplication {
     /// (404s and CORS preflights), under ``FallbackErrorMiddleware``.
     struct RouterBuilder {
         let router = Router(context: VaneRequestContext.self)
-        let crossSite: CrossSitePolicy
-        /// The credentials checker; nil when authentication is off.
+        /// The cross-site policy and whether authentication is on, read on every request.
+        let settings: LiveSettings
+        /// The credentials checker; nil where there is none (`vane serve`).
         let auth: AuthService?
 
-        init(crossSite: CrossSitePolicy, auth: AuthService?) {
-            self.crossSite = crossSite
+        init(settings: LiveSettings, auth: AuthService?) {
+            self.settings = settings
             self.auth = auth
             router.add(middleware: VaneMetricsMiddleware())
         }
@@ -97,8 +104,8 @@ public enum VaneApplication {
 
         @discardableResult
         func addChecks<Methods: RouterMethods<VaneRequestContext>>(to methods: Methods, access: AccessRule) -> Methods {
-            _ = methods.add(middleware: CrossSiteMiddleware(policy: crossSite))
-            _ = methods.add(middleware: AuthMiddleware<VaneRequestContext>(auth: auth, access: access))
+            _ = methods.add(middleware: CrossSiteMiddleware(settings: settings))
+            _ = methods.add(middleware: AuthMiddleware<VaneRequestContext>(auth: auth, settings: settings, access: access))
             _ = methods.add(middleware: LargeBodyMiddleware(gate: .shared, limit: MLflowError.maxJSONBodySize))
             return methods
         }
@@ -124,10 +131,13 @@ public enum VaneApplication {
         }
     }
 
-    /// The application listening on `configuration`'s address.
-    public static func make(configuration: VaneServerConfiguration, stores: VaneStores, logger: Logger) -> some ApplicationProtocol {
+    /// The application listening on `configuration`'s address, its reloadable settings in
+    /// `reloader` when there is a configuration file to reload.
+    public static func make(configuration: VaneServerConfiguration, stores: VaneStores, reloader: ConfigurationReloader?,
+                            logger: Logger) -> some ApplicationProtocol {
         _ = VaneMetrics.registry
-        return make(router: makeRouter(stores: stores, crossSite: configuration.crossSite, authentication: configuration.authentication),
+        let settings = reloader?.live ?? LiveSettings(configuration)
+        return make(router: makeRouter(stores: stores, settings: settings, reloader: reloader),
                     host: configuration.host, port: configuration.port, logger: logger)
     }
 

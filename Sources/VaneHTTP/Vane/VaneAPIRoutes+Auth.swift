@@ -8,10 +8,10 @@ import VaneCore
 /// anyone signed in may ask who they are.
 extension VaneAPIRoutes {
     /// The paths below ``basePath`` that only admins may use, whatever the method.
-    static var adminPaths: [String] { ["tokens", "users"].map { basePath + "/" + $0 } }
+    static var adminPaths: [String] { ["tokens", "users", "-/reload"].map { basePath + "/" + $0 } }
 
     /// The role each request of this surface needs: reads need a reader, writes a writer,
-    /// ``adminPaths`` an admin.
+    /// ``adminPaths`` (tokens, users, the configuration) an admin.
     static var access: AccessRule { .byMethod(adminPaths: adminPaths) }
 
     /// The routes of this extension.

@@ -4,6 +4,7 @@ import HummingbirdAuth
 import NIOCore
 import VaneAuth
 import VaneCore
+import VaneServer
 
 /// One wire surface a Vane server serves, as `GET /api/vane/v1/server` lists it.
 struct ServedSurface: Sendable {
@@ -34,6 +35,8 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
     let surfaces: [ServedSurface]
     /// Tokens and users, for the routes of ``authRoutes``.
     let auth: AuthService
+    /// The configuration file's reloader; nil when the server has no file (or is a test's).
+    var reloader: ConfigurationReloader? = nil
 
     /// Every route of the surface, in the order they are registered.
     var routes: [Route] {
@@ -43,7 +46,35 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
                 Response(status: .ok, headers: [.contentType: "application/json"],
                          body: .init(byteBuffer: ByteBuffer(string: VaneOpenAPI.document)))
             },
+            Route(method: .post, path: "-/reload") { _, context in try reload(context) },
         ] + authRoutes
+    }
+
+    /// `POST -/reload`: reads the configuration file again, as `SIGHUP` does. A file with an
+    /// error changes nothing and is a 400 naming the file and line; a server started without
+    /// `--config` answers 409.
+    func reload(_ context: Context) throws -> Response {
+        guard let reloader else {
+            throw VaneError(.invalidState, ConfigurationReloader.Failure.noFile.description)
+        }
+        switch ReloadOnHangupService.reload(reloader, logger: context.logger, trigger: "POST \(Self.basePath)/-/reload") {
+        case .success(let outcome):
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("file", reloader.file ?? "")
+            w.beginArray("applied")
+            for name in outcome.applied { w.element(name) }
+            w.endArray()
+            w.beginArray("restart_required")
+            for name in outcome.restartRequired { w.element(name) }
+            w.endArray()
+            w.endObject()
+            return w.response()
+        case .failure(.noFile):
+            throw VaneError(.invalidState, ConfigurationReloader.Failure.noFile.description)
+        case .failure(let failure):
+            throw VaneError.invalid(failure.description)
+        }
     }
 
     /// Registers ``routes`` on `group` (the ``basePath`` group, which carries Vane's error shape).

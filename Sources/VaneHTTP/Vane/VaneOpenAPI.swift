@@ -46,6 +46,26 @@ enum VaneOpenAPI {
             }
           }
         },
+        "/api/vane/v1/-/reload": {
+          "post": {
+            "operationId": "reloadConfiguration",
+            "summary": "Reads the configuration file again, as SIGHUP does, and applies allowed_hosts, cors_origins and auth.enabled. A file with an error changes nothing (400, naming the file and line); a server started without --config answers 409. Admins only.",
+            "responses": {
+              "200": {
+                "description": "The file was applied.",
+                "content": {"application/json": {"schema": {
+                  "type": "object", "required": ["file", "applied", "restart_required"],
+                  "properties": {
+                    "file": {"type": "string"},
+                    "applied": {"type": "array", "items": {"type": "string"}, "description": "Settings that changed and took effect, e.g. server.allowed_hosts."},
+                    "restart_required": {"type": "array", "items": {"type": "string"}, "description": "Settings that changed in the file but need a restart: server.host, server.port, storage.data_dir."}
+                  }
+                }}}
+              },
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/api/vane/v1/whoami": {
           "get": {
             "operationId": "whoami",
