@@ -22,6 +22,10 @@ public enum RegistryValidation {
     /// A model version `source`: room for an experiment artifact location (MLflow's
     /// `MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH`, 2048) followed by a run and artifact path.
     public static let maxSourceLength = 4096
+    /// The most registered models one search page may hold.
+    public static let maxRegisteredModelResults = 1000
+    /// The most model versions one search page may hold.
+    public static let maxModelVersionResults = 200_000
 
     /// Validates a registered model name that is about to be stored (create, rename):
     /// not empty, at most ``maxModelNameLength`` characters, no NUL byte.

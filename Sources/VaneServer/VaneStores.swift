@@ -42,8 +42,9 @@ public struct VaneStores: Sendable {
     /// Stores over an already-migrated database (tests use an in-memory one).
     public init(database: VaneDatabase, artifacts: LocalArtifactStore, clock: any VaneClock = SystemClock()) throws {
         self.database = database
-        self.tracking = try SQLiteTrackingStore(database: database, clock: clock)
-        self.registry = SQLiteRegistryStore(database: database, clock: clock)
+        // MLflow's input rules are checked in front of the stores, which receive validated input.
+        self.tracking = ValidatingTrackingStore(try SQLiteTrackingStore(database: database, clock: clock))
+        self.registry = ValidatingRegistryStore(SQLiteRegistryStore(database: database, clock: clock))
         self.artifacts = artifacts
         self.auth = AuthService(store: SQLiteAuthStore(database: database, clock: clock), clock: clock)
     }

@@ -2,6 +2,11 @@ import VaneCore
 
 /// What the HTTP layer needs from tracking storage. The SQLite implementation is
 /// ``SQLiteTrackingStore``; a PostgreSQL one will follow the same contract.
+///
+/// An implementation receives input that already satisfies MLflow's rules (names, keys, value
+/// lengths, batch sizes, `max_results`): the rest of Vane reaches a store only through
+/// ``ValidatingTrackingStore``, which checks them with MLflow's messages. What depends on stored
+/// state (an unknown run, a deleted experiment, a param logged with another value) is the store's.
 public protocol TrackingStore: Sendable {
     // MARK: Experiments
     func createExperiment(name: String, artifactLocation: String?, tags: [Tag]) async throws -> Int64

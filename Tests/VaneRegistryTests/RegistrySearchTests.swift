@@ -7,7 +7,7 @@ import VaneTracking
 @Suite("Registry search")
 struct RegistrySearchTests {
     /// Models: alpha, Alpha2, alphabet, beta, gamma_1, gammaX1 (sorted bytewise: "X" < "_"); tags on some; versions with runs.
-    static func seeded() async throws -> SQLiteRegistryStore {
+    static func seeded() async throws -> ValidatingRegistryStore {
         let clock = ManualClock(1_000)
         let store = try makeRegistryStore(clock: clock)
         let models: [(String, [Tag])] = [

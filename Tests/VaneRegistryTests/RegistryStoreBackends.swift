@@ -23,6 +23,16 @@ enum RegistryStoreBackends {
         SQLiteRegistryStore(database: db, clock: clock)
     }
 
+    /// The same backends behind ``ValidatingRegistryStore``: what the rest of Vane talks to. The contract
+    /// tests that also check MLflow's input rules (names, keys, limits, `max_results`), which a
+    /// store itself does not check, run against these; the rest run against the bare stores.
+    static let validating: [RegistryStoreBackend] = all.map { backend in
+        RegistryStoreBackend(name: backend.name + ", validated") { clock in
+            let instance = try await backend.make(clock)
+            return (ValidatingRegistryStore(instance.store), instance.cleanup)
+        }
+    }
+
     private static var migrations: SchemaMigrations {
         var migrations = SchemaMigrations()
         TrackingSchema.register(in: &migrations)

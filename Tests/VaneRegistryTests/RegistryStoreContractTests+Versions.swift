@@ -45,7 +45,7 @@ struct RegistryStoreVersionContractTests {
         }
     }
 
-    @Test("a refused create consumes no number: unknown model, empty source, bad tags", arguments: RegistryStoreBackends.all)
+    @Test("a refused create consumes no number: unknown model, empty source, bad tags", arguments: RegistryStoreBackends.validating)
     func createErrors(_ backend: RegistryStoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.createRegisteredModel(name: "m", description: nil, tags: [])
@@ -101,7 +101,7 @@ struct RegistryStoreVersionContractTests {
         }
     }
 
-    @Test("version tags: set, overwrite, delete, isolated per version and from model tags; bad tags refused", arguments: RegistryStoreBackends.all)
+    @Test("version tags: set, overwrite, delete, isolated per version and from model tags; bad tags refused", arguments: RegistryStoreBackends.validating)
     func versionTags(_ backend: RegistryStoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.createRegisteredModel(name: "m", description: nil, tags: [Tag(key: "model-level", value: "x")])
@@ -125,7 +125,7 @@ struct RegistryStoreVersionContractTests {
     }
 
     @Test("stages: a transition moves one version; archive_existing archives the others of that stage in that model only",
-          arguments: RegistryStoreBackends.all)
+          arguments: RegistryStoreBackends.validating)
     func transitions(_ backend: RegistryStoreBackend) async throws {
         let clock = ManualClock(0)
         try await backend.withStore(clock: clock) { store in
@@ -240,7 +240,7 @@ struct RegistryStoreSearchContractTests {
         }
     }
 
-    @Test("search refuses bad max_results, page tokens, filter keys and order keys", arguments: RegistryStoreBackends.all)
+    @Test("search refuses bad max_results, page tokens, filter keys and order keys", arguments: RegistryStoreBackends.validating)
     func searchErrors(_ backend: RegistryStoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.createRegisteredModel(name: "m", description: nil, tags: [])

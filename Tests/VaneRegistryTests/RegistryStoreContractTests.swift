@@ -40,7 +40,7 @@ struct RegistryStoreModelContractTests {
         }
     }
 
-    @Test("an unknown model is notFound for every operation; an empty name is invalid", arguments: RegistryStoreBackends.all)
+    @Test("an unknown model is notFound for every operation; an empty name is invalid", arguments: RegistryStoreBackends.validating)
     func unknownModel(_ backend: RegistryStoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.createRegisteredModel(name: "exists", description: nil, tags: [])
@@ -59,7 +59,7 @@ struct RegistryStoreModelContractTests {
         }
     }
 
-    @Test("a create with one invalid tag is refused whole", arguments: RegistryStoreBackends.all)
+    @Test("a create with one invalid tag is refused whole", arguments: RegistryStoreBackends.validating)
     func createWithInvalidTag(_ backend: RegistryStoreBackend) async throws {
         try await backend.withStore { store in
             for key in ["", "bad!key", "a/../b", "/abs", "x\u{0}y"] {
@@ -123,7 +123,7 @@ struct RegistryStoreModelContractTests {
         }
     }
 
-    @Test("rename onto a taken name is alreadyExists and changes nothing; an empty new name is invalid", arguments: RegistryStoreBackends.all)
+    @Test("rename onto a taken name is alreadyExists and changes nothing; an empty new name is invalid", arguments: RegistryStoreBackends.validating)
     func renameErrors(_ backend: RegistryStoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.createRegisteredModel(name: "a", description: "A", tags: [])
@@ -164,7 +164,7 @@ struct RegistryStoreModelContractTests {
         }
     }
 
-    @Test("model tags: set adds and overwrites and touches the model, delete removes, a missing key is harmless", arguments: RegistryStoreBackends.all)
+    @Test("model tags: set adds and overwrites and touches the model, delete removes, a missing key is harmless", arguments: RegistryStoreBackends.validating)
     func modelTags(_ backend: RegistryStoreBackend) async throws {
         let clock = ManualClock(0)
         try await backend.withStore(clock: clock) { store in
@@ -213,7 +213,7 @@ struct RegistryStoreAliasContractTests {
         }
     }
 
-    @Test("aliases are per model; reserved and malformed names are refused; an unknown version is notFound", arguments: RegistryStoreBackends.all)
+    @Test("aliases are per model; reserved and malformed names are refused; an unknown version is notFound", arguments: RegistryStoreBackends.validating)
     func aliasRules(_ backend: RegistryStoreBackend) async throws {
         try await backend.withStore { store in
             for name in ["a", "b"] {

@@ -22,14 +22,15 @@ final class ManualClock: VaneClock, @unchecked Sendable {
     func advance(by millis: EpochMillis = 1_000) -> EpochMillis { lock.withLock { now += millis; return now } }
 }
 
-/// A registry store over a fresh in-memory database with the tracking and registry migrations.
-func makeRegistryStore(clock: ManualClock = ManualClock()) throws -> SQLiteRegistryStore {
+/// A registry store over a fresh in-memory database with the tracking and registry migrations,
+/// behind ``ValidatingRegistryStore`` as the rest of Vane reaches it.
+func makeRegistryStore(clock: ManualClock = ManualClock()) throws -> ValidatingRegistryStore {
     let db = try VaneDatabase.inMemory()
     var migrations = SchemaMigrations()
     TrackingSchema.register(in: &migrations)
     RegistrySchema.register(in: &migrations)
     try db.migrate(migrations)
-    return SQLiteRegistryStore(database: db, clock: clock)
+    return ValidatingRegistryStore(SQLiteRegistryStore(database: db, clock: clock))
 }
 
 /// Awaits `body`, expecting a `VaneError` with `code`; returns the error.
@@ -50,7 +51,7 @@ func expectVaneError<R>(
     return nil
 }
 
-extension SQLiteRegistryStore {
+extension RegistryStore {
     /// Creates a model version with only a source (and optionally a run id).
     @discardableResult
     func addVersion(_ name: String, source: String? = nil, runID: String? = nil, tags: [Tag] = []) async throws -> ModelVersion {

@@ -11,12 +11,13 @@ struct NameLimitsTests {
     typealias V = TrackingValidation
     typealias Tag = VaneTracking.Tag
 
-    static func makeStore() throws -> SQLiteTrackingStore {
+    /// A store behind ``ValidatingTrackingStore``, which checks these limits.
+    static func makeStore() throws -> ValidatingTrackingStore {
         let db = try VaneDatabase.inMemory()
         var m = SchemaMigrations()
         TrackingSchema.register(in: &m)
         try db.migrate(m)
-        return try SQLiteTrackingStore(database: db)
+        return ValidatingTrackingStore(try SQLiteTrackingStore(database: db))
     }
 
     /// Runs `body` and checks that it throws `.invalidParameter`; returns the message.

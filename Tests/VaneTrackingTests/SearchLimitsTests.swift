@@ -12,14 +12,14 @@ import VaneTracking
 /// A store over an in-memory database, with a handle on the database itself.
 private struct Store {
     let database: VaneDatabase
-    let store: SQLiteTrackingStore
+    let store: ValidatingTrackingStore
 
     init() throws {
         database = try VaneDatabase.inMemory()
         var m = SchemaMigrations()
         TrackingSchema.register(in: &m)
         try database.migrate(m)
-        store = try SQLiteTrackingStore(database: database)
+        store = ValidatingTrackingStore(try SQLiteTrackingStore(database: database))
     }
 }
 

@@ -52,7 +52,7 @@ struct TrackingStoreExperimentContractTests {
         }
     }
 
-    @Test("a taken name is alreadyExists and creates nothing; an empty name is invalid", arguments: TrackingStoreBackends.all)
+    @Test("a taken name is alreadyExists and creates nothing; an empty name is invalid", arguments: TrackingStoreBackends.validating)
     func duplicateAndEmptyNames(_ backend: TrackingStoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.createExperiment(name: "dup", artifactLocation: nil, tags: [])
@@ -67,7 +67,7 @@ struct TrackingStoreExperimentContractTests {
         }
     }
 
-    @Test("rename frees the old name; a taken name is alreadyExists", arguments: TrackingStoreBackends.all)
+    @Test("rename frees the old name; a taken name is alreadyExists", arguments: TrackingStoreBackends.validating)
     func rename(_ backend: TrackingStoreBackend) async throws {
         try await backend.withStore { store in
             let id = try await store.createExperiment(name: "old", artifactLocation: nil, tags: [])
@@ -95,7 +95,7 @@ struct TrackingStoreExperimentContractTests {
         }
     }
 
-    @Test("experiment tags: set, overwrite, delete; a missing key is notFound; bad keys are invalid", arguments: TrackingStoreBackends.all)
+    @Test("experiment tags: set, overwrite, delete; a missing key is notFound; bad keys are invalid", arguments: TrackingStoreBackends.validating)
     func experimentTags(_ backend: TrackingStoreBackend) async throws {
         try await backend.withStore { store in
             let id = try await store.createExperiment(name: "tagged", artifactLocation: nil, tags: [])
@@ -223,7 +223,7 @@ struct TrackingStoreExperimentContractTests {
         }
     }
 
-    @Test("experiment search refuses bad max_results, tokens, filters and order keys", arguments: TrackingStoreBackends.all)
+    @Test("experiment search refuses bad max_results, tokens, filters and order keys", arguments: TrackingStoreBackends.validating)
     func searchExperimentErrors(_ backend: TrackingStoreBackend) async throws {
         try await backend.withStore { store in
             for bad in [0, TrackingValidation.maxResultsLimit + 1] {

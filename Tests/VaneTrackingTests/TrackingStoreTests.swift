@@ -4,13 +4,14 @@ import VaneCore
 import VaneStorage
 import VaneTracking
 
-/// A fresh store over an in-memory database with the tracking schema.
-private func makeStore() throws -> SQLiteTrackingStore {
+/// A fresh store over an in-memory database with the tracking schema, behind
+/// ``ValidatingTrackingStore`` as the rest of Vane reaches it.
+private func makeStore() throws -> ValidatingTrackingStore {
     let db = try VaneDatabase.inMemory()
     var m = SchemaMigrations()
     TrackingSchema.register(in: &m)
     try db.migrate(m)
-    return try SQLiteTrackingStore(database: db)
+    return ValidatingTrackingStore(try SQLiteTrackingStore(database: db))
 }
 
 /// Runs `body` and checks that it throws a `VaneError` with `code`.

@@ -5,8 +5,11 @@ import VaneStorage
 import VaneTracking
 
 extension SQLiteRegistryStore {
-    static let maxRegisteredModelResults = 1000
-    static let maxModelVersionResults = 200_000
+    /// A page size the SQL can use. MLflow's bounds are ``ValidatingRegistryStore``'s; this only
+    /// keeps a caller that skips it from building a statement with a negative or overflowing limit.
+    static func requirePositive(_ maxResults: Int) throws(VaneError) {
+        guard maxResults >= 1, maxResults <= Int(Int32.max) else { throw VaneError.invalid("Invalid value for max_results: \(maxResults)") }
+    }
 
     /// `read` for a search: a database error reaches the client only as
     /// `SearchLimits.error` makes it, without SQL text.
@@ -19,9 +22,7 @@ extension SQLiteRegistryStore {
     }
 
     public func searchRegisteredModels(filter: String?, orderBy: [String], maxResults: Int, pageToken: String?) async throws -> Page<RegisteredModel> {
-        guard maxResults >= 1, maxResults <= Self.maxRegisteredModelResults else {
-            throw VaneError.invalid("Invalid value for max_results. It must be at most \(Self.maxRegisteredModelResults), but got value \(maxResults)")
-        }
+        try Self.requirePositive(maxResults)
         let parsed = try SearchFilter.registeredModels(filter)
         let order = try SearchOrderBy.registeredModels(orderBy)
         let offset = try PageToken.decode(pageToken)
@@ -54,9 +55,7 @@ extension SQLiteRegistryStore {
     }
 
     public func searchModelVersions(filter: String?, orderBy: [String], maxResults: Int, pageToken: String?) async throws -> Page<ModelVersion> {
-        guard maxResults >= 1, maxResults <= Self.maxModelVersionResults else {
-            throw VaneError.invalid("Invalid value for max_results. It must be at most \(Self.maxModelVersionResults), but got value \(maxResults)")
-        }
+        try Self.requirePositive(maxResults)
         let parsed = try SearchFilter.modelVersions(filter)
         let order = try SearchOrderBy.modelVersions(orderBy)
         let offset = try PageToken.decode(pageToken)

@@ -5,10 +5,6 @@ import VaneTracking
 
 extension SQLiteRegistryStore {
     public func createModelVersion(name: String, source: String, runID: String?, runLink: String?, description: String?, tags: [Tag], modelID: String?) async throws -> ModelVersion {
-        try Self.validateName(name)
-        try RegistryValidation.validateSource(source, runLink: runLink)
-        try RegistryValidation.validateDescription(description)
-        for t in tags { try RegistryValidation.validateTag(t) }
         let now = clock.nowMillis()
         return try await write("create model version") { db in
             try Self.requireModel(db, name)
@@ -27,13 +23,10 @@ extension SQLiteRegistryStore {
     }
 
     public func modelVersion(name: String, version: Int64) async throws -> ModelVersion {
-        try Self.validateName(name)
-        return try await read("get model version") { db in try Self.loadVersion(db, name, version) }
+        try await read("get model version") { db in try Self.loadVersion(db, name, version) }
     }
 
     public func updateModelVersion(name: String, version: Int64, description: String?) async throws -> ModelVersion {
-        try Self.validateName(name)
-        try RegistryValidation.validateDescription(description)
         let now = clock.nowMillis()
         return try await write("update model version") { db in
             _ = try Self.loadVersion(db, name, version)
@@ -44,7 +37,6 @@ extension SQLiteRegistryStore {
     }
 
     public func deleteModelVersion(name: String, version: Int64) async throws {
-        try Self.validateName(name)
         let now = clock.nowMillis()
         try await write("delete model version") { db in
             _ = try Self.loadVersion(db, name, version)
@@ -58,10 +50,6 @@ extension SQLiteRegistryStore {
     }
 
     public func transitionStage(name: String, version: Int64, stage: ModelStage, archiveExisting: Bool) async throws -> ModelVersion {
-        try Self.validateName(name)
-        if archiveExisting && !(stage == .staging || stage == .production) {
-            throw VaneError.invalid("Model version transition cannot archive existing model versions because '\(stage.rawValue)' is not an Active stage. Valid stages are Staging, Production")
-        }
         let now = clock.nowMillis()
         return try await write("transition model version stage") { db in
             _ = try Self.loadVersion(db, name, version)
@@ -79,8 +67,7 @@ extension SQLiteRegistryStore {
     }
 
     public func latestVersions(name: String, stages: [ModelStage]) async throws -> [ModelVersion] {
-        try Self.validateName(name)
-        return try await read("get latest versions") { db in
+        try await read("get latest versions") { db in
             let model = try Self.loadModel(db, name)
             if stages.isEmpty { return model.latestVersions }
             let wanted = Set(stages.map(\.rawValue))
@@ -89,8 +76,6 @@ extension SQLiteRegistryStore {
     }
 
     public func setModelVersionTag(name: String, version: Int64, tag: Tag) async throws {
-        try Self.validateName(name)
-        try RegistryValidation.validateTag(tag)
         try await write("set model version tag") { db in
             _ = try Self.loadVersion(db, name, version)
             try db.execute(sql: "INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)",
@@ -99,7 +84,6 @@ extension SQLiteRegistryStore {
     }
 
     public func deleteModelVersionTag(name: String, version: Int64, key: String) async throws {
-        try Self.validateName(name)
         try await write("delete model version tag") { db in
             _ = try Self.loadVersion(db, name, version)
             try db.execute(sql: "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?", arguments: [name, version, key])

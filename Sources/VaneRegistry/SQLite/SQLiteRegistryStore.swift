@@ -22,16 +22,9 @@ public struct SQLiteRegistryStore: RegistryStore {
         do { return try await DatabaseTiming.measure(context) { try await db.read(body) } } catch { throw VaneError.from(database: error, context: context) }
     }
 
-    static func validateName(_ name: String) throws(VaneError) {
-        if name.isEmpty { throw VaneError.invalid("Missing value for required parameter 'name'.") }
-    }
-
     // MARK: Registered models
 
     public func createRegisteredModel(name: String, description: String?, tags: [Tag]) async throws -> RegisteredModel {
-        try RegistryValidation.validateNewModelName(name)
-        try RegistryValidation.validateDescription(description)
-        for t in tags { try RegistryValidation.validateTag(t) }
         let now = clock.nowMillis()
         return try await write("create registered model") { db in
             if try Self.modelExists(db, name) {
@@ -55,13 +48,10 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func registeredModel(name: String) async throws -> RegisteredModel {
-        try Self.validateName(name)
-        return try await read("get registered model") { db in try Self.loadModel(db, name) }
+        try await read("get registered model") { db in try Self.loadModel(db, name) }
     }
 
     public func renameRegisteredModel(name: String, newName: String) async throws -> RegisteredModel {
-        try Self.validateName(name)
-        try RegistryValidation.validateNewModelName(newName, parameter: "new_name")
         let now = clock.nowMillis()
         return try await write("rename registered model") { db in
             try Self.requireModel(db, name)
@@ -74,8 +64,6 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func updateRegisteredModel(name: String, description: String?) async throws -> RegisteredModel {
-        try Self.validateName(name)
-        try RegistryValidation.validateDescription(description)
         let now = clock.nowMillis()
         return try await write("update registered model") { db in
             try Self.requireModel(db, name)
@@ -85,7 +73,6 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func deleteRegisteredModel(name: String) async throws {
-        try Self.validateName(name)
         try await write("delete registered model") { db in
             try Self.requireModel(db, name)
             try db.execute(sql: "DELETE FROM registered_models WHERE name = ?", arguments: [name])
@@ -93,8 +80,6 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func setRegisteredModelTag(name: String, tag: Tag) async throws {
-        try Self.validateName(name)
-        try RegistryValidation.validateTag(tag)
         let now = clock.nowMillis()
         try await write("set registered model tag") { db in
             try Self.requireModel(db, name)
@@ -104,7 +89,6 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func deleteRegisteredModelTag(name: String, key: String) async throws {
-        try Self.validateName(name)
         try await write("delete registered model tag") { db in
             try Self.requireModel(db, name)
             try db.execute(sql: "DELETE FROM registered_model_tags WHERE name = ? AND key = ?", arguments: [name, key])
@@ -112,8 +96,6 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func setAlias(name: String, alias: String, version: Int64) async throws {
-        try Self.validateName(name)
-        try RegistryValidation.validateAlias(alias)
         let now = clock.nowMillis()
         try await write("set alias") { db in
             _ = try Self.loadVersion(db, name, version)
@@ -123,7 +105,6 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func deleteAlias(name: String, alias: String) async throws {
-        try Self.validateName(name)
         try await write("delete alias") { db in
             try Self.requireModel(db, name)
             try db.execute(sql: "DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?", arguments: [name, alias])
@@ -131,8 +112,7 @@ public struct SQLiteRegistryStore: RegistryStore {
     }
 
     public func modelVersion(name: String, alias: String) async throws -> ModelVersion {
-        try Self.validateName(name)
-        return try await read("get model version by alias") { db in
+        try await read("get model version by alias") { db in
             try Self.requireModel(db, name)
             guard let version = try Int64.fetchOne(db, sql: "SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?", arguments: [name, alias]) else {
                 throw VaneError.invalid("Registered model alias \(alias) not found.")

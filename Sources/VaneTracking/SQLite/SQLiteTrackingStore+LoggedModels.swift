@@ -6,18 +6,7 @@ extension SQLiteTrackingStore {
     public func createLoggedModel(experimentID: Int64, name: String?, modelType: String?, sourceRunID: String?, params: [Param], tags: [Tag]) async throws -> LoggedModel {
         let modelID = "m-" + Identifiers.hex32()
         let now = clock.nowMillis()
-        typealias V = TrackingValidation
-        if let name { try V.validateName(name, limit: V.maxLoggedModelNameLength, what: "name") }
-        if let modelType { try V.validateName(modelType, limit: V.maxLoggedModelTypeLength, what: "model_type") }
         let modelName = (name?.isEmpty ?? true) ? RunNames.random() : name!
-        for p in params {
-            try V.validateKey(p.key, kind: "param name")
-            try V.validateLength(p.value, limit: V.maxParamValueLength, what: "params[\(p.key)].value")
-        }
-        for t in tags {
-            try V.validateKey(t.key, kind: "tag name")
-            try V.validateLength(t.value, limit: V.maxTagValueLength, what: "tags[\(t.key)].value")
-        }
         return try await write("create logged model") { db in
             guard let location = try String.fetchOne(db, sql: "SELECT artifact_location FROM experiments WHERE experiment_id = ? AND lifecycle_stage = 'active'", arguments: [experimentID]) else {
                 throw VaneError.notFound("No Experiment with id=\(experimentID) exists")
@@ -61,10 +50,6 @@ extension SQLiteTrackingStore {
     }
 
     public func setLoggedModelTags(id: String, tags: [Tag]) async throws {
-        for t in tags {
-            try TrackingValidation.validateKey(t.key, kind: "tag name")
-            try TrackingValidation.validateLength(t.value, limit: TrackingValidation.maxTagValueLength, what: "tags[\(t.key)].value")
-        }
         try await write("set logged model tags") { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM logged_models WHERE model_id = ? AND lifecycle_stage = 'active'", arguments: [id]) != nil else {
                 throw VaneError.notFound("Logged model with ID '\(id)' not found.")
@@ -96,10 +81,7 @@ extension SQLiteTrackingStore {
     /// Searches logged models. The filter supports `name`, `model_id`, `status`, `source_run_id`
     /// and `model_type` with `=`/`!=`/`LIKE`, joined by `AND` — what the client sends when resolving `runs:/` URIs.
     public func searchLoggedModels(experimentIDs: [Int64], filter: String?, maxResults: Int, pageToken: String?) async throws -> Page<LoggedModel> {
-        guard maxResults >= 1, maxResults <= TrackingValidation.maxResultsLimit else {
-            throw VaneError.invalid("Invalid value \(maxResults) for parameter 'max_results' supplied.")
-        }
-        try TrackingValidation.validateExperimentIDs(experimentIDs)
+        try Self.requirePositive(maxResults)
         let parsed = try SearchFilter.loggedModels(filter)
         let offset = try PageToken.decode(pageToken)
         var conditions = ["lifecycle_stage = 'active'"]

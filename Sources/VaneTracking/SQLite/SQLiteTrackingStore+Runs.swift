@@ -5,19 +5,6 @@ import VaneCore
 
 extension SQLiteTrackingStore {
     public func createRun(experimentID: Int64, userID: String, runName: String?, startTime: EpochMillis?, tags: [Tag]) async throws -> Run {
-        typealias V = TrackingValidation
-        try V.validateName(userID, limit: V.maxUserIDLength, what: "user_id")
-        if let runName { try V.validateName(runName, limit: V.maxRunNameLength, what: "run_name") }
-        for t in tags {
-            try V.validateKey(t.key, kind: "key")
-            try V.validateLength(t.value, limit: V.maxTagValueLength, what: "value")
-            if t.key == Self.runNameTag { try V.validateName(t.value, limit: V.maxRunNameLength, what: "run_name") }
-        }
-        if let runName, !runName.isEmpty, let tagged = tags.first(where: { $0.key == Self.runNameTag })?.value,
-           !tagged.isEmpty, tagged != runName {
-            throw VaneError.invalid("Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values "
-                + "(run_name='\(runName)', mlflow.runName='\(tagged)').")
-        }
         let runID = Identifiers.hex32()
         let start = startTime ?? clock.nowMillis()
         var name = runName ?? ""
@@ -68,8 +55,7 @@ extension SQLiteTrackingStore {
     }
 
     public func updateRun(id: String, status: RunStatus?, endTime: EpochMillis?, runName: String?) async throws -> RunInfo {
-        if let runName { try TrackingValidation.validateName(runName, limit: TrackingValidation.maxRunNameLength, what: "run_name") }
-        return try await write("update run") { db in
+        try await write("update run") { db in
             try Self.requireActiveRun(db, id)
             if let status { try db.execute(sql: "UPDATE runs SET status = ? WHERE run_uuid = ?", arguments: [status.rawValue, id]) }
             if let endTime { try db.execute(sql: "UPDATE runs SET end_time = ? WHERE run_uuid = ?", arguments: [endTime, id]) }
@@ -107,27 +93,6 @@ extension SQLiteTrackingStore {
     }
 
     public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
-        typealias V = TrackingValidation
-        if metrics.count > V.maxMetricsPerBatch || params.count > V.maxParamsPerBatch || tags.count > V.maxTagsPerBatch
-            || metrics.count + params.count + tags.count > V.maxEntitiesPerBatch {
-            throw VaneError.invalid("A batch logging request can contain at most \(V.maxMetricsPerBatch) metrics, \(V.maxParamsPerBatch) params, and \(V.maxTagsPerBatch) tags, with at most \(V.maxEntitiesPerBatch) entities in total. Got \(metrics.count) metrics, \(params.count) params, and \(tags.count) tags.")
-        }
-        var checkedKeys = Set<String>()
-        for m in metrics where checkedKeys.insert(m.key).inserted { try V.validateKey(m.key, kind: "metric name") }
-        var seenParams: [String: String] = [:]
-        for p in params {
-            try V.validateKey(p.key, kind: "param name")
-            try V.validateLength(p.value, limit: V.maxParamValueLength, what: "params[\(p.key)].value")
-            if let prior = seenParams[p.key], prior != p.value {
-                throw VaneError.invalid("Duplicate parameter keys have been submitted: \(p.key). Please ensure the request contains only one param value per param key.")
-            }
-            seenParams[p.key] = p.value
-        }
-        for t in tags {
-            try V.validateKey(t.key, kind: "tag name")
-            try V.validateLength(t.value, limit: V.maxTagValueLength, what: "tags[\(t.key)].value")
-            if t.key == Self.runNameTag { try V.validateName(t.value, limit: V.maxRunNameLength, what: "run_name") }
-        }
         let uniqueParams = Array(Set(params))
         try await write("log batch") { db in
             try Self.requireActiveRun(db, runID)
@@ -230,10 +195,6 @@ extension SQLiteTrackingStore {
     }
 
     public func logInputs(runID: String, datasets: [DatasetInput]) async throws {
-        guard datasets.count <= TrackingValidation.maxDatasetsPerRequest else {
-            throw VaneError.invalid("A request can contain at most \(TrackingValidation.maxDatasetsPerRequest) datasets")
-        }
-        for input in datasets { try TrackingValidation.validateDatasetInput(input) }
         try await write("log inputs") { db in
             try Self.requireActiveRun(db, runID)
             let experimentID = try Int64.fetchOne(db, sql: "SELECT experiment_id FROM runs WHERE run_uuid = ?", arguments: [runID])!
@@ -268,9 +229,7 @@ extension SQLiteTrackingStore {
 
     public func metricHistory(runID: String, key: String, maxResults: Int?, pageToken: String?) async throws -> Page<Metric> {
         let offset = try PageToken.decode(pageToken)
-        if let maxResults, maxResults < 1 || maxResults > 1_000_000_000 {
-            throw VaneError.invalid("Invalid value \(maxResults) for parameter 'max_results' supplied.")
-        }
+        if let maxResults { try Self.requirePositive(maxResults) }
         return try await read("get metric history") { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_uuid = ?", arguments: [runID]) != nil else {
                 throw VaneError.notFound("Run with id=\(runID) not found")
@@ -309,17 +268,7 @@ extension SQLiteTrackingStore {
     }
 
     public func metricHistoryBulkInterval(runIDs: [String], key: String, startStep: Int64?, endStep: Int64?, maxResults: Int) async throws -> [Metric] {
-        guard !runIDs.isEmpty else { throw VaneError.invalid("Missing value for required parameter 'run_ids'.") }
-        guard runIDs.count <= 100 else { throw VaneError.invalid("GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received \(runIDs.count) run_ids.") }
-        guard maxResults >= 1, maxResults <= 2500 else {
-            throw VaneError.invalid("max_results must be between 1 and 2500. Received \(maxResults).")
-        }
-        if (startStep == nil) != (endStep == nil) {
-            throw VaneError.invalid("If either start step or end step are specified, both must be specified.")
-        }
-        if let s = startStep, let e = endStep, s > e {
-            throw VaneError.invalid("end_step must be greater than start_step. Found start_step=\(s) and end_step=\(e).")
-        }
+        try Self.requirePositive(maxResults)
         return try await read("get metric history bulk interval") { db in
             var out: [Metric] = []
             for runID in runIDs {
@@ -351,10 +300,7 @@ extension SQLiteTrackingStore {
     }
 
     public func searchRuns(experimentIDs: [Int64], filter: String?, orderBy: [String], view: ViewType, maxResults: Int, pageToken: String?) async throws -> Page<Run> {
-        guard maxResults >= 1, maxResults <= TrackingValidation.maxResultsLimit else {
-            throw VaneError.invalid("Invalid value \(maxResults) for parameter 'max_results' supplied. It must be at most \(TrackingValidation.maxResultsLimit), but got value \(maxResults)")
-        }
-        try TrackingValidation.validateExperimentIDs(experimentIDs)
+        try Self.requirePositive(maxResults)
         let parsed = try SearchFilter.runs(filter)
         let order = try SearchOrderBy.runs(orderBy)
         let offset = try PageToken.decode(pageToken)

@@ -6,6 +6,8 @@ import VaneStorage
 /// The tracking store on the embedded SQLite database.
 ///
 /// Every public write method is one transaction: a request's writes land together or not at all.
+/// MLflow's input rules are not checked here: the store expects what ``ValidatingTrackingStore``
+/// lets through, and checks only what depends on stored state.
 public struct SQLiteTrackingStore: TrackingStore {
     let db: any DatabaseWriter
     let clock: any VaneClock
@@ -37,16 +39,15 @@ public struct SQLiteTrackingStore: TrackingStore {
         do { return try await DatabaseTiming.measure(context) { try await db.read(body) } } catch { throw VaneError.from(database: error, context: context) }
     }
 
+    /// A page size the SQL can use. MLflow's bounds are ``ValidatingTrackingStore``'s; this only
+    /// keeps a caller that skips it from building a statement with a negative or overflowing limit.
+    static func requirePositive(_ maxResults: Int) throws(VaneError) {
+        guard maxResults >= 1, maxResults <= Int(Int32.max) else { throw VaneError.invalid("Invalid value \(maxResults) for parameter 'max_results' supplied.") }
+    }
+
     // MARK: Experiments
 
     public func createExperiment(name: String, artifactLocation: String?, tags: [Tag]) async throws -> Int64 {
-        try TrackingValidation.validateName(name, limit: TrackingValidation.maxExperimentNameLength, what: "name")
-        let name = name.trimmingCharacters(in: .whitespaces).isEmpty ? "" : name
-        guard !name.isEmpty else { throw VaneError.invalid("Invalid experiment name: '\(name)'") }
-        for t in tags {
-            try TrackingValidation.validateKey(t.key, kind: "key")
-            try TrackingValidation.validateLength(t.value, limit: TrackingValidation.maxExperimentTagValueLength, what: "value")
-        }
         let now = clock.nowMillis()
         let root = artifactRoot
         return try await write("create experiment") { db in
@@ -104,9 +105,7 @@ public struct SQLiteTrackingStore: TrackingStore {
     }
 
     public func searchExperiments(view: ViewType, filter: String?, orderBy: [String], maxResults: Int, pageToken: String?) async throws -> Page<Experiment> {
-        guard maxResults >= 1, maxResults <= TrackingValidation.maxResultsLimit else {
-            throw VaneError.invalid("Invalid value \(maxResults) for parameter 'max_results' supplied. It must be at most \(TrackingValidation.maxResultsLimit), but got value \(maxResults)")
-        }
+        try Self.requirePositive(maxResults)
         let parsed = try SearchFilter.experiments(filter)
         let order = try SearchOrderBy.experiments(orderBy)
         let offset = try PageToken.decode(pageToken)
@@ -123,8 +122,6 @@ public struct SQLiteTrackingStore: TrackingStore {
     }
 
     public func renameExperiment(id: Int64, newName: String) async throws {
-        guard !newName.isEmpty else { throw VaneError.invalid("Invalid experiment name: ''") }
-        try TrackingValidation.validateName(newName, limit: TrackingValidation.maxExperimentNameLength, what: "new_name")
         let now = clock.nowMillis()
         try await write("rename experiment") { db in
             let stage = try Self.experimentStage(db, id)
@@ -146,8 +143,6 @@ public struct SQLiteTrackingStore: TrackingStore {
     }
 
     public func setExperimentTag(id: Int64, tag: Tag) async throws {
-        try TrackingValidation.validateKey(tag.key, kind: "key")
-        try TrackingValidation.validateLength(tag.value, limit: TrackingValidation.maxExperimentTagValueLength, what: "value")
         try await write("set experiment tag") { db in
             guard try Self.experimentStage(db, id) == "active" else {
                 throw VaneError.invalid("The experiment \(id) must be in the 'active' state. Current state is deleted.")
