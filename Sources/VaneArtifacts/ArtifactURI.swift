@@ -50,8 +50,17 @@ public enum ArtifactURI {
     /// Checks an experiment's `artifact_location` supplied by a client.
     ///
     /// Accepted: the proxy scheme, remote object stores (Vane never reads them), and local paths
-    /// or `file:` URIs only when they resolve inside `localRoot`.
+    /// or `file:` URIs only when they resolve inside `store` (``ArtifactStore/holds(localPath:)``).
+    public static func validateExperimentLocation(_ location: String, in store: some ArtifactStore) throws(VaneError) {
+        try validateExperimentLocation(location, holds: store.holds(localPath:))
+    }
+
+    /// ``validateExperimentLocation(_:in:)`` for a store rooted at the local directory `localRoot`.
     public static func validateExperimentLocation(_ location: String, localRoot: String) throws(VaneError) {
+        try validateExperimentLocation(location, holds: { isInside($0, root: localRoot) })
+    }
+
+    static func validateExperimentLocation(_ location: String, holds: (String) -> Bool) throws(VaneError) {
         if location.unicodeScalars.count > maxLocationLength {
             throw VaneError.invalid("Invalid artifact path length. The length of the artifact path cannot be greater than \(maxLocationLength) characters.")
         }
@@ -62,7 +71,7 @@ public enum ArtifactURI {
         }
         if location.hasPrefix(proxyScheme + ":") { _ = try storePath(of: location); return }
         if let local = try localPath(of: location) {
-            guard isInside(local, root: localRoot) else {
+            guard holds(local) else {
                 throw VaneError.invalid("Invalid artifact location '\(shown(location))': local paths must be inside the server's artifact root.")
             }
             return
@@ -77,7 +86,16 @@ public enum ArtifactURI {
     ///   run or logged model the request names (`ownerArtifactURIs`); without one it is refused.
     /// - Remote object stores are accepted as opaque strings (Vane never reads them).
     /// - Anything with `..`, `?`, `#`, a backslash or a NUL byte (also percent-encoded) is refused.
+    public static func validateModelSource(_ source: String, runID: String?, ownerArtifactURIs: [String], in store: some ArtifactStore) throws(VaneError) {
+        try validateModelSource(source, runID: runID, ownerArtifactURIs: ownerArtifactURIs, holds: store.holds(localPath:))
+    }
+
+    /// ``validateModelSource(_:runID:ownerArtifactURIs:in:)`` for a store rooted at the local directory `localRoot`.
     public static func validateModelSource(_ source: String, runID: String?, ownerArtifactURIs: [String], localRoot: String) throws(VaneError) {
+        try validateModelSource(source, runID: runID, ownerArtifactURIs: ownerArtifactURIs, holds: { isInside($0, root: localRoot) })
+    }
+
+    static func validateModelSource(_ source: String, runID: String?, ownerArtifactURIs: [String], holds: (String) -> Bool) throws(VaneError) {
         try rejectNUL(source)
         try rejectQueryAndFragment(source)
         let decoded = ArtifactPath.fullyDecoded(source)
@@ -105,7 +123,7 @@ public enum ArtifactURI {
         }
         if let local = try localPath(of: source) {
             for owner in ownerArtifactURIs {
-                guard let ownerLocal = try? localPath(of: owner), isInside(ownerLocal, root: localRoot) else { continue }
+                guard let ownerLocal = try? localPath(of: owner), holds(ownerLocal) else { continue }
                 if isInside(local, root: ownerLocal) { return }
             }
             throw VaneError.invalid("Invalid model version source: '\(shown(source))'. To use a local path as a model version source, the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id.")

@@ -28,7 +28,8 @@ public struct LocalArtifactStore: ArtifactStore {
     }
 
     /// The file system path of `path`, after checking that no existing component is a symlink.
-    public func resolve(_ path: ArtifactPath) throws -> String {
+    /// Only the store itself turns paths into file system paths; consumers use ``localCopy(of:)``.
+    func resolve(_ path: ArtifactPath) throws -> String {
         var current = root
         for component in path.components {
             current += "/" + component
@@ -104,10 +105,31 @@ public struct LocalArtifactStore: ArtifactStore {
         guard lstat(target, &st) == 0 else { return }
         try FileManager.default.removeItem(atPath: target)
     }
+
+    public func info(_ path: ArtifactPath) throws -> ArtifactFileInfo? {
+        let target = try resolve(path)
+        var st = stat()
+        guard lstat(target, &st) == 0 else { return nil }
+        let relative = path.components.joined(separator: "/")
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: return ArtifactFileInfo(path: relative, isDirectory: true, fileSize: nil)
+        case S_IFREG: return ArtifactFileInfo(path: relative, isDirectory: false, fileSize: Int64(st.st_size))
+        default: return nil // a FIFO, socket or device is no artifact
+        }
+    }
+
+    /// The store's own file: `path` resolved below the root with every component checked.
+    public func localCopy(of path: ArtifactPath) throws -> LocalArtifactCopy {
+        LocalArtifactCopy(root: root, path: try resolve(path))
+    }
+
+    public func holds(localPath: String) -> Bool {
+        ArtifactURI.isInside(localPath, root: root)
+    }
 }
 
 /// A file open for streaming reads; closes itself when released.
-public final class ArtifactReader: @unchecked Sendable {
+public final class ArtifactReader: ArtifactReading, @unchecked Sendable {
     let fd: Int32
     /// The file size in bytes.
     public let size: Int64
@@ -126,7 +148,7 @@ public final class ArtifactReader: @unchecked Sendable {
 }
 
 /// A pending artifact write: bytes go to a temporary file until ``commit()``.
-public final class ArtifactWriter: @unchecked Sendable {
+public final class ArtifactWriter: ArtifactWriting, @unchecked Sendable {
     let fd: Int32
     let tempPath: String
     let finalPath: String
@@ -151,6 +173,13 @@ public final class ArtifactWriter: @unchecked Sendable {
             }
             offset += n
         }
+    }
+
+    /// Appends bytes from any collection (read in place when it is contiguous, as a NIO
+    /// `ByteBufferView` or an array is).
+    public func write(contentsOf bytes: some Collection<UInt8> & Sendable) throws {
+        let done: Void?? = try bytes.withContiguousStorageIfAvailable { try write(UnsafeRawBufferPointer($0)) }
+        if done == nil { try Array(bytes).withUnsafeBytes { try write($0) } }
     }
 
     /// Flushes to disk and moves the file into place atomically.

@@ -10,9 +10,9 @@ import VaneTracking
 /// import VaneArtifacts).
 public struct GarbageCollector: Sendable {
     let tracking: any TrackingStore
-    let artifacts: LocalArtifactStore
+    let artifacts: any ArtifactStore
 
-    public init(tracking: any TrackingStore, artifacts: LocalArtifactStore) {
+    public init(tracking: any TrackingStore, artifacts: any ArtifactStore) {
         self.tracking = tracking; self.artifacts = artifacts
     }
 
@@ -30,14 +30,14 @@ public struct GarbageCollector: Sendable {
         for run in runs {
             if let path = try? ArtifactURI.storePath(of: run.artifactURI), path.components.count == 3,
                path.components[1] == run.runID, path.components[2] == "artifacts" {
-                try? artifacts.delete(ArtifactPath(trustedComponents: Array(path.components.prefix(2))))
+                try? await artifacts.delete(ArtifactPath(trustedComponents: Array(path.components.prefix(2))))
             }
         }
         try await tracking.purgeRuns(ids: runs.map(\.runID))
         let experiments = try await tracking.deletedExperimentIDs(olderThan: deletedBefore).filter { $0.experimentID != 0 }
         for e in experiments {
             if let path = try? ArtifactURI.storePath(of: e.artifactLocation), path.components == [String(e.experimentID)] {
-                try? artifacts.delete(path)
+                try? await artifacts.delete(path)
             }
         }
         try await tracking.purgeExperiments(ids: experiments.map(\.experimentID))

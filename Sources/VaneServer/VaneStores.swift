@@ -11,7 +11,7 @@ public struct VaneStores: Sendable {
     public let database: VaneDatabase
     public let tracking: any TrackingStore
     public let registry: any RegistryStore
-    public let artifacts: LocalArtifactStore
+    public let artifacts: any ArtifactStore
     /// Tokens and users, and the checking of credentials.
     public let auth: AuthService
 
@@ -40,7 +40,7 @@ public struct VaneStores: Sendable {
     }
 
     /// Stores over an already-migrated database (tests use an in-memory one).
-    public init(database: VaneDatabase, artifacts: LocalArtifactStore, clock: any VaneClock = SystemClock()) throws {
+    public init(database: VaneDatabase, artifacts: any ArtifactStore, clock: any VaneClock = SystemClock()) throws {
         self.database = database
         // MLflow's input rules are checked in front of the stores, which receive validated input.
         self.tracking = ValidatingTrackingStore(try SQLiteTrackingStore(database: database, clock: clock))

@@ -33,10 +33,10 @@ public struct ModelResolver: Sendable {
 
     let tracking: (any TrackingStore)?
     let registry: (any RegistryStore)?
-    let artifacts: LocalArtifactStore?
+    let artifacts: (any ArtifactStore)?
 
     /// A resolver over Vane's stores.
-    public init(tracking: any TrackingStore, registry: any RegistryStore, artifacts: LocalArtifactStore) {
+    public init(tracking: any TrackingStore, registry: any RegistryStore, artifacts: any ArtifactStore) {
         self.tracking = tracking
         self.registry = registry
         self.artifacts = artifacts
@@ -95,17 +95,16 @@ public struct ModelResolver: Sendable {
         case .loggedModel(let id):
             guard let tracking, let artifacts else { throw Self.needsStore(source) }
             let model = try await tracking.loggedModel(id: id)
-            let path = try artifacts.localPath(ofURI: model.artifactLocation)
-            return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "logged:\(id)", access: .confined(root: artifacts.root))
+            let copy = try await artifacts.localCopy(of: try artifacts.path(ofURI: model.artifactLocation))
+            return Resolved(path: copy.path, registeredName: nil, version: nil, cacheKey: "logged:\(id)", access: .confined(root: copy.root))
         case .run(let id, let relative):
             guard let tracking, let artifacts else { throw Self.needsStore(source) }
             let run = try await tracking.run(id: id)
-            let base = try artifacts.localPath(ofURI: run.info.artifactURI)
+            let base = try artifacts.path(ofURI: run.info.artifactURI)
             let inner = try ArtifactPath(validating: relative)
-            let path = inner.components.isEmpty ? base : base + "/" + inner.components.joined(separator: "/")
-            // The joined path is re-checked as a store path so that no link inside the run's tree leads out.
-            let checked = try artifacts.localPath(ofURI: path)
-            return Resolved(path: checked, registeredName: nil, version: nil, cacheKey: "run:\(id)/\(inner)", access: .confined(root: artifacts.root))
+            // The joined path is checked as any store access, so that no link inside the run's tree leads out.
+            let copy = try await artifacts.localCopy(of: base.appending(inner))
+            return Resolved(path: copy.path, registeredName: nil, version: nil, cacheKey: "run:\(id)/\(inner)", access: .confined(root: copy.root))
         }
     }
 
@@ -115,8 +114,8 @@ public struct ModelResolver: Sendable {
             return try await resolve(try ModelSource(parsing: uri), depth: depth + 1)
         }
         guard let artifacts else { throw VaneError.invalid("Model source '\(uri)' needs Vane's data directory.") }
-        let path = try artifacts.localPath(ofURI: uri)
-        return Resolved(path: path, registeredName: nil, version: nil, cacheKey: "uri:" + uri, access: .confined(root: artifacts.root))
+        let copy = try await artifacts.localCopy(of: try artifacts.path(ofURI: uri))
+        return Resolved(path: copy.path, registeredName: nil, version: nil, cacheKey: "uri:" + uri, access: .confined(root: copy.root))
     }
 
     private static func needsStore(_ source: ModelSource) -> VaneError {

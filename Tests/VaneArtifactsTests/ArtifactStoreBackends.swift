@@ -18,10 +18,10 @@ struct ArtifactStoreBackend: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Runs `body` with a fresh store, cleaning up afterwards whether it passes or throws.
-    func withStore<R>(_ body: (any ArtifactStore) throws -> R) throws -> R {
+    func withStore<R>(_ body: (any ArtifactStore) async throws -> R) async throws -> R {
         let instance = try make()
         defer { instance.cleanup() }
-        return try body(instance.store)
+        return try await body(instance.store)
     }
 }
 
@@ -39,20 +39,20 @@ enum ArtifactStoreBackends {
 
 extension ArtifactStore {
     /// Writes `bytes` through beginWrite/commit in chunks of `chunk` bytes.
-    func write(_ p: ArtifactPath, _ bytes: [UInt8], chunk: Int = 64 * 1024) throws {
-        let writer = try beginWrite(p)
-        try feedBytes(writer, bytes, chunk: chunk)
-        try writer.commit()
+    func write(_ p: ArtifactPath, _ bytes: [UInt8], chunk: Int = 64 * 1024) async throws {
+        let writer = try await beginWrite(p)
+        try await feedBytes(writer, bytes, chunk: chunk)
+        try await writer.commit()
     }
 
-    func write(_ p: ArtifactPath, _ text: String) throws { try write(p, Array(text.utf8)) }
+    func write(_ p: ArtifactPath, _ text: String) async throws { try await write(p, Array(text.utf8)) }
 
     /// Reads a whole file in chunks of `chunk` bytes, checking the size the reader reported.
-    func bytes(at p: ArtifactPath, chunk: Int = 64 * 1024, sourceLocation: SourceLocation = #_sourceLocation) throws -> [UInt8] {
-        let reader = try openForReading(p)
+    func bytes(at p: ArtifactPath, chunk: Int = 64 * 1024, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [UInt8] {
+        let reader = try await openForReading(p)
         var out: [UInt8] = []
         while true {
-            let piece = try reader.read(upTo: chunk)
+            let piece = try await reader.read(upTo: chunk)
             if piece.isEmpty { break }
             out += piece
         }
@@ -60,14 +60,14 @@ extension ArtifactStore {
         return out
     }
 
-    func text(at p: ArtifactPath) throws -> String { String(decoding: try bytes(at: p), as: UTF8.self) }
+    func text(at p: ArtifactPath) async throws -> String { String(decoding: try await bytes(at: p), as: UTF8.self) }
 
     /// Every file below `p` (recursively), as paths relative to the root.
-    func allFiles(under p: ArtifactPath = .root) throws -> [String] {
+    func allFiles(under p: ArtifactPath = .root) async throws -> [String] {
         var out: [String] = []
-        for entry in try list(p) {
+        for entry in try await list(p) {
             if entry.isDirectory {
-                out += try allFiles(under: ArtifactPath(trustedComponents: entry.path.split(separator: "/").map(String.init)))
+                out += try await allFiles(under: ArtifactPath(trustedComponents: entry.path.split(separator: "/").map(String.init)))
             } else {
                 out.append(entry.path)
             }
@@ -77,11 +77,29 @@ extension ArtifactStore {
 }
 
 /// Appends `bytes` to a pending write in chunks of `chunk` bytes.
-func feedBytes(_ writer: ArtifactWriter, _ bytes: [UInt8], chunk: Int = 64 * 1024) throws {
+func feedBytes(_ writer: any ArtifactWriting, _ bytes: [UInt8], chunk: Int = 64 * 1024) async throws {
     var offset = 0
     while offset < bytes.count {
         let end = min(offset + chunk, bytes.count)
-        try bytes[offset..<end].withUnsafeBytes { try writer.write($0) }
+        try await writer.write(contentsOf: bytes[offset..<end])
         offset = end
     }
+}
+
+/// Awaits `body`, expecting a `VaneError` with `code`; returns the error.
+@discardableResult
+func expectAsyncVaneError<R>(
+    _ code: VaneError.Code, _ what: @autoclosure () -> String = "", sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> R
+) async -> VaneError? {
+    do {
+        _ = try await body()
+        Issue.record("expected \(code.rawValue) for '\(what())', but it succeeded", sourceLocation: sourceLocation)
+    } catch let error as VaneError {
+        #expect(error.code == code, "\(what()): \(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected VaneError \(code.rawValue) for '\(what())', got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
 }

@@ -20,14 +20,14 @@ struct GarbageCollectorTests {
         return try await body(try VaneStores(database: db, artifacts: try LocalArtifactStore(root: tmp + "/artifacts")))
     }
 
-    func put(_ stores: VaneStores, _ path: String) throws {
-        let writer = try stores.artifacts.beginWrite(try ArtifactPath(validating: path))
-        try Array("x".utf8).withUnsafeBytes { try writer.write($0) }
-        try writer.commit()
+    func put(_ stores: VaneStores, _ path: String) async throws {
+        let writer = try await stores.artifacts.beginWrite(try ArtifactPath(validating: path))
+        try await writer.write(contentsOf: Array("x".utf8))
+        try await writer.commit()
     }
 
-    func exists(_ stores: VaneStores, _ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: stores.artifacts.root + "/" + path)
+    func exists(_ stores: VaneStores, _ path: String) async throws -> Bool {
+        try await stores.artifacts.info(try ArtifactPath(validating: path)) != nil
     }
 
     func createRun(_ stores: VaneStores, experimentID: Int64 = 0) async throws -> String {
@@ -48,8 +48,8 @@ struct GarbageCollectorTests {
             let exp = try await stores.tracking.createExperiment(name: "gc", artifactLocation: nil, tags: [])
             let kept = try await createRun(stores, experimentID: exp)
             let dropped = try await createRun(stores, experimentID: exp)
-            try put(stores, "\(exp)/\(kept)/artifacts/a.txt")
-            try put(stores, "\(exp)/\(dropped)/artifacts/a.txt")
+            try await put(stores, "\(exp)/\(kept)/artifacts/a.txt")
+            try await put(stores, "\(exp)/\(dropped)/artifacts/a.txt")
             try await stores.tracking.deleteRun(id: dropped)
 
             let gc = GarbageCollector(tracking: stores.tracking, artifacts: stores.artifacts)
@@ -58,8 +58,8 @@ struct GarbageCollectorTests {
             #expect(report.experiments == 0)
             await expectNotFound { _ = try await stores.tracking.run(id: dropped) }
             _ = try await stores.tracking.run(id: kept)
-            #expect(!exists(stores, "\(exp)/\(dropped)"))
-            #expect(exists(stores, "\(exp)/\(kept)/artifacts/a.txt"))
+            #expect(try await !exists(stores, "\(exp)/\(dropped)"))
+            #expect(try await exists(stores, "\(exp)/\(kept)/artifacts/a.txt"))
 
             // Deleting the experiment deletes its runs; gc then removes both and the experiment's directory.
             try await stores.tracking.deleteExperiment(id: exp)
@@ -67,7 +67,7 @@ struct GarbageCollectorTests {
             #expect(second.runs == 1)
             #expect(second.experiments == 1)
             await expectNotFound { _ = try await stores.tracking.experiment(id: exp) }
-            #expect(!exists(stores, "\(exp)"))
+            #expect(try await !exists(stores, "\(exp)"))
             // The Default experiment is never purged.
             _ = try await stores.tracking.experiment(id: 0)
         }
@@ -105,11 +105,11 @@ struct GarbageCollectorTests {
         try await Self.withStores { stores in
             let victim = try await stores.tracking.createExperiment(name: "victim", artifactLocation: nil, tags: [])
             let run = try await createRun(stores, experimentID: victim)
-            try put(stores, "\(victim)/\(run)/artifacts/model.bin")
+            try await put(stores, "\(victim)/\(run)/artifacts/model.bin")
             let squatter = try await stores.tracking.createExperiment(name: "squatter", artifactLocation: "mlflow-artifacts:/\(victim)", tags: [])
             try await stores.tracking.deleteExperiment(id: squatter)
             _ = try await GarbageCollector(tracking: stores.tracking, artifacts: stores.artifacts).collect(deletedBefore: nil)
-            #expect(exists(stores, "\(victim)/\(run)/artifacts/model.bin"))
+            #expect(try await exists(stores, "\(victim)/\(run)/artifacts/model.bin"))
         }
     }
 }

@@ -12,7 +12,7 @@ import VaneTracking
 /// Uploads and downloads stream in 64 KiB chunks, so a 1 GiB artifact moves with flat memory.
 struct MLflowArtifactRoutes<Context: RequestContext> {
     let tracking: any TrackingStore
-    let artifacts: LocalArtifactStore
+    let artifacts: any ArtifactStore
 
     static var chunkSize: Int { 64 * 1024 }
 
@@ -35,7 +35,7 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
         group.get("artifacts") { request, _ in
             let query = request.queryDictionary()
             let path = try ArtifactPath(validating: query["path"]?.last ?? "")
-            let files = try store.list(path)
+            let files = try await store.list(path)
             var w = JSONWriter()
             w.beginObject()
             if !files.isEmpty {
@@ -53,7 +53,7 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
             return w.response()
         }
         group.get("artifacts/**") { _, context in
-            try Self.download(store, try Self.path(from: context))
+            try await Self.download(store, try Self.path(from: context))
         }
         group.put("artifacts/**") { request, context in
             let path = try Self.path(from: context)
@@ -61,17 +61,15 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
             return Response(status: .ok)
         }
         group.delete("artifacts/**") { _, context in
-            try store.delete(try Self.path(from: context))
+            try await store.delete(try Self.path(from: context))
             return JSONWriter.emptyObject
         }
     }
 
-    static func download(_ store: LocalArtifactStore, _ path: ArtifactPath) throws -> Response {
-        let reader = try store.openForReading(path)
-        let body = ResponseBody(contentLength: Int(reader.size)) { writer in
-            while true {
-                let chunk = try reader.read(upTo: chunkSize)
-                if chunk.isEmpty { break }
+    static func download(_ store: any ArtifactStore, _ path: ArtifactPath) async throws -> Response {
+        let chunks = try await store.chunks(of: path, chunkSize: chunkSize)
+        let body = ResponseBody(contentLength: Int(chunks.size)) { writer in
+            for try await chunk in chunks {
                 try await writer.write(ByteBuffer(bytes: chunk))
             }
             try await writer.finish(nil)
@@ -79,19 +77,19 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
         return Response(status: .ok, headers: [.contentType: contentType(for: path.lastComponent)], body: body)
     }
 
-    static func upload(_ store: LocalArtifactStore, _ path: ArtifactPath, _ body: RequestBody) async throws {
-        let writer = try store.beginWrite(path)
+    static func upload(_ store: any ArtifactStore, _ path: ArtifactPath, _ body: RequestBody) async throws {
+        let writer = try await store.beginWrite(path)
         do {
             var fragments = body.makeAsyncIterator()
             while true {
                 let next: ByteBuffer?
                 do { next = try await fragments.next() } catch { throw BodyReader.malformed }
                 guard let buffer = next else { break }
-                try buffer.withUnsafeReadableBytes { try writer.write($0) }
+                try await writer.write(contentsOf: buffer.readableBytesView)
             }
-            try writer.commit()
+            try await writer.commit()
         } catch {
-            writer.abort()
+            await writer.abort()
             throw error
         }
     }
@@ -122,7 +120,7 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
             w.beginObject()
             w.field("root_uri", run.info.artifactURI)
             if let base = try ArtifactURI.storePath(of: run.info.artifactURI) {
-                let files = try store.list(base.appending(sub))
+                let files = try await store.list(base.appending(sub))
                 if !files.isEmpty {
                     w.beginArray("files")
                     for f in files {
@@ -145,7 +143,7 @@ struct MLflowArtifactRoutes<Context: RequestContext> {
             guard let base = try ArtifactURI.storePath(of: run.info.artifactURI) else {
                 throw VaneError.notFound("Artifacts of run \(run.info.runID) are not stored by this server")
             }
-            return try Self.download(store, base.appending(sub))
+            return try await Self.download(store, base.appending(sub))
         }
     }
 

@@ -9,7 +9,7 @@ extension MLflowRoutes {
     func addRegistryRoutes(to group: RouterGroup<Context>) {
         let registry = self.registry
         let tracking = self.tracking
-        let root = artifacts.root
+        let artifacts = self.artifacts
 
         @Sendable func modelResponse(_ m: RegisteredModel) -> Response {
             var w = JSONWriter(); w.beginObject(); w.beginObject("registered_model"); w.registeredModel(m); w.endObject(); w.endObject()
@@ -98,7 +98,7 @@ extension MLflowRoutes {
                 // The reference links a version of a logged model to the run that produced it.
                 if runID == nil { runID = m.sourceRunID }
             }
-            try ArtifactURI.validateModelSource(source, runID: runID, ownerArtifactURIs: owners, localRoot: root)
+            try ArtifactURI.validateModelSource(source, runID: runID, ownerArtifactURIs: owners, in: artifacts)
             let v = try await registry.createModelVersion(
                 name: try input.requiredString("name"), source: source, runID: runID, runLink: try input.string("run_link"),
                 description: try input.string("description"), tags: try input.tags(), modelID: modelID)

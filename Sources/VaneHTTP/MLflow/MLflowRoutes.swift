@@ -11,7 +11,7 @@ import VaneTracking
 struct MLflowRoutes<Context: RequestContext> {
     let tracking: any TrackingStore
     let registry: any RegistryStore
-    let artifacts: LocalArtifactStore
+    let artifacts: any ArtifactStore
     let clock: any VaneClock
 
     typealias Handler = @Sendable (MLflowInput, Request, Context) async throws -> Response
@@ -35,11 +35,11 @@ struct MLflowRoutes<Context: RequestContext> {
 
     func addExperimentRoutes(to group: RouterGroup<Context>) {
         let tracking = self.tracking
-        let root = artifacts.root
+        let artifacts = self.artifacts
         on(group, .post, "experiments/create") { input, _, _ in
             let name = try input.requiredString("name")
             let location = try input.string("artifact_location").flatMap { $0.isEmpty ? nil : $0 }
-            if let location { try ArtifactURI.validateExperimentLocation(location, localRoot: root) }
+            if let location { try ArtifactURI.validateExperimentLocation(location, in: artifacts) }
             let id = try await tracking.createExperiment(name: name, artifactLocation: location, tags: try input.tags())
             var w = JSONWriter(); w.beginObject(); w.field("experiment_id", String(id)); w.endObject()
             return w.response()
