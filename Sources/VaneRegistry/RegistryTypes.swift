@@ -54,7 +54,13 @@ public struct RegisteredModel: Sendable, Equatable {
     public var latestVersions: [ModelVersion]
 }
 
-/// What the HTTP layer needs from registry storage.
+/// What the HTTP layer needs from registry storage. The SQLite implementation is
+/// ``SQLiteRegistryStore``.
+///
+/// An implementation receives input that already satisfies MLflow's rules (names, aliases, tags,
+/// descriptions, sources, `max_results`): the rest of Vane reaches a store only through
+/// ``ValidatingRegistryStore``. What depends on stored state (an unknown model, a taken name) is
+/// the store's.
 public protocol RegistryStore: Sendable {
     func createRegisteredModel(name: String, description: String?, tags: [Tag]) async throws -> RegisteredModel
     func registeredModel(name: String) async throws -> RegisteredModel
