@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaneServer
+import VaneTracking
 
 /// `vane gc`: permanently removes deleted runs and experiments, like `mlflow gc`.
 struct GCCommand: AsyncParsableCommand {
@@ -27,7 +28,7 @@ struct GCCommand: AsyncParsableCommand {
             cutoff = Int64(Date().timeIntervalSince1970 * 1000) - ms
         }
         let stores = try VaneStores.open(dataDirectory: data.resolved)
-        let report = try await GarbageCollector(tracking: stores.tracking, artifacts: stores.artifacts).collect(deletedBefore: cutoff)
+        let report = try await GarbageCollector(tracking: stores.tracking, artifacts: ArtifactStoreRemover(store: stores.artifacts)).collect(deletedBefore: cutoff)
         print("removed \(report.runs) run(s) and \(report.experiments) experiment(s)")
         try stores.database.close()
     }

@@ -52,7 +52,7 @@ struct GarbageCollectorTests {
             try await put(stores, "\(exp)/\(dropped)/artifacts/a.txt")
             try await stores.tracking.deleteRun(id: dropped)
 
-            let gc = GarbageCollector(tracking: stores.tracking, artifacts: stores.artifacts)
+            let gc = GarbageCollector(tracking: stores.tracking, artifacts: ArtifactStoreRemover(store: stores.artifacts))
             let report = try await gc.collect(deletedBefore: nil)
             #expect(report.runs == 1)
             #expect(report.experiments == 0)
@@ -77,7 +77,7 @@ struct GarbageCollectorTests {
         try await Self.withStores { stores in
             let run = try await createRun(stores)
             try await stores.tracking.deleteRun(id: run)
-            let gc = GarbageCollector(tracking: stores.tracking, artifacts: stores.artifacts)
+            let gc = GarbageCollector(tracking: stores.tracking, artifacts: ArtifactStoreRemover(store: stores.artifacts))
             // Deleted just now: not older than an hour ago.
             let hourAgo = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
             let report = try await gc.collect(deletedBefore: hourAgo)
@@ -108,7 +108,7 @@ struct GarbageCollectorTests {
             try await put(stores, "\(victim)/\(run)/artifacts/model.bin")
             let squatter = try await stores.tracking.createExperiment(name: "squatter", artifactLocation: "mlflow-artifacts:/\(victim)", tags: [])
             try await stores.tracking.deleteExperiment(id: squatter)
-            _ = try await GarbageCollector(tracking: stores.tracking, artifacts: stores.artifacts).collect(deletedBefore: nil)
+            _ = try await GarbageCollector(tracking: stores.tracking, artifacts: ArtifactStoreRemover(store: stores.artifacts)).collect(deletedBefore: nil)
             #expect(try await exists(stores, "\(victim)/\(run)/artifacts/model.bin"))
         }
     }

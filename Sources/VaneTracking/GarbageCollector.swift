@@ -1,18 +1,24 @@
 import Foundation
-import VaneArtifacts
 import VaneCore
-import VaneTracking
 
-/// Permanently removes soft-deleted runs and experiments and the artifacts Vane stores for them.
-///
-/// It lives in the composition module rather than in VaneTracking because it spans two domains:
-/// the tracking store's deleted rows and the artifact store's directories (VaneTracking does not
-/// import VaneArtifacts).
+/// What the garbage collector needs of wherever artifacts live, declared here by its consumer:
+/// VaneTracking does not import VaneArtifacts; the composition root (VaneServer) gives an
+/// adapter over its artifact store.
+public protocol DeletedArtifactRemover: Sendable {
+    /// Removes the artifacts Vane laid out for a run whose artifact URI is `artifactURI`; a
+    /// client-chosen location is left alone. Failures are not fatal to the collection.
+    func removeRunArtifacts(runID: String, artifactURI: String) async
+    /// Removes the artifact tree Vane laid out for an experiment at `artifactLocation`.
+    func removeExperimentArtifacts(experimentID: Int64, artifactLocation: String) async
+}
+
+/// Permanently removes soft-deleted runs and experiments, and, through a
+/// ``DeletedArtifactRemover``, the artifacts Vane stores for them (`mlflow gc`).
 public struct GarbageCollector: Sendable {
     let tracking: any TrackingStore
-    let artifacts: any ArtifactStore
+    let artifacts: any DeletedArtifactRemover
 
-    public init(tracking: any TrackingStore, artifacts: any ArtifactStore) {
+    public init(tracking: any TrackingStore, artifacts: any DeletedArtifactRemover) {
         self.tracking = tracking; self.artifacts = artifacts
     }
 
@@ -22,24 +28,14 @@ public struct GarbageCollector: Sendable {
         public var experiments: Int
     }
 
-    /// Removes runs deleted before `deletedBefore` (all if nil), then experiments.
+    /// Removes runs deleted before `deletedBefore` (all if nil), then experiments (never the
+    /// Default experiment). Artifacts go first, so a failure leaves rows that a later run collects.
     public func collect(deletedBefore: EpochMillis?) async throws -> Report {
         let runs = try await tracking.deletedRunIDs(olderThan: deletedBefore)
-        // Only trees Vane itself laid out are removed: `<experiment>/<run>/artifacts` for a run and
-        // `<experiment>` for an experiment. A client-chosen location is never deleted wholesale.
-        for run in runs {
-            if let path = try? ArtifactURI.storePath(of: run.artifactURI), path.components.count == 3,
-               path.components[1] == run.runID, path.components[2] == "artifacts" {
-                try? await artifacts.delete(ArtifactPath(trustedComponents: Array(path.components.prefix(2))))
-            }
-        }
+        for run in runs { await artifacts.removeRunArtifacts(runID: run.runID, artifactURI: run.artifactURI) }
         try await tracking.purgeRuns(ids: runs.map(\.runID))
         let experiments = try await tracking.deletedExperimentIDs(olderThan: deletedBefore).filter { $0.experimentID != 0 }
-        for e in experiments {
-            if let path = try? ArtifactURI.storePath(of: e.artifactLocation), path.components == [String(e.experimentID)] {
-                try? await artifacts.delete(path)
-            }
-        }
+        for e in experiments { await artifacts.removeExperimentArtifacts(experimentID: e.experimentID, artifactLocation: e.artifactLocation) }
         try await tracking.purgeExperiments(ids: experiments.map(\.experimentID))
         return Report(runs: runs.count, experiments: experiments.count)
     }
