@@ -1,5 +1,7 @@
 import Dispatch
+import GRDB
 import Metrics
+import VaneCore
 
 /// Records how long store operations take (`vane_db_operation_duration_seconds{operation=…}`).
 public enum DatabaseTiming {
@@ -12,5 +14,19 @@ public enum DatabaseTiming {
                 .recordNanoseconds(Int64(elapsed))
         }
         return try await body()
+    }
+}
+
+extension DatabaseWriter {
+    /// One write transaction, timed under `context` (``DatabaseTiming``), its database errors
+    /// mapped to ``VaneError`` (see ``VaneError/from(database:context:)``): what every store's
+    /// intention-named write method runs in.
+    public func timedWrite<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await DatabaseTiming.measure(context) { try await write(body) } } catch { throw VaneError.from(database: error, context: context) }
+    }
+
+    /// One read, timed and mapped as ``timedWrite(_:_:)``.
+    public func timedRead<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await DatabaseTiming.measure(context) { try await read(body) } } catch { throw VaneError.from(database: error, context: context) }
     }
 }

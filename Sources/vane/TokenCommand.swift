@@ -52,13 +52,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await AuthCommands.withAuth(data) { auth in
-                var rows: [[String]] = []
-                var offset = 0
-                while true {
-                    let page = try await auth.store.listTokens(offset: offset, limit: 1000)
-                    rows += page.map { [$0.id, $0.name, $0.role.rawValue, AuthCommands.date($0.createdAt), $0.expiresAt.map(AuthCommands.date) ?? "never"] }
-                    if page.count < 1000 { break }
-                    offset += page.count
+                let rows = try await AuthCommands.all(auth.store.listTokens(offset:limit:)).map {
+                    [$0.id, $0.name, $0.role.rawValue, AuthCommands.date($0.createdAt), $0.expiresAt.map(AuthCommands.date) ?? "never"]
                 }
                 print(TextTable(headers: ["ID", "NAME", "ROLE", "CREATED", "EXPIRES"], rows: rows).render(), terminator: "")
             }
@@ -96,6 +91,16 @@ enum AuthCommands {
         do { try await body(stores.auth) } catch let error as VaneError {
             FileHandle.standardError.write(Data("vane: \(error.message)\n".utf8))
             throw ExitCode(error.code == .invalidParameter ? 2 : 1)
+        }
+    }
+
+    /// Every item of a paged list, a thousand at a time.
+    static func all<Item>(_ fetch: (_ offset: Int, _ limit: Int) async throws -> [Item]) async throws -> [Item] {
+        var items: [Item] = []
+        while true {
+            let page = try await fetch(items.count, 1000)
+            items += page
+            if page.count < 1000 { return items }
         }
     }
 

@@ -92,13 +92,8 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await AuthCommands.withAuth(data) { auth in
-                var rows: [[String]] = []
-                var offset = 0
-                while true {
-                    let page = try await auth.store.listUsers(offset: offset, limit: 1000)
-                    rows += page.map { [$0.name, $0.role.rawValue, AuthCommands.date($0.createdAt), AuthCommands.date($0.updatedAt)] }
-                    if page.count < 1000 { break }
-                    offset += page.count
+                let rows = try await AuthCommands.all(auth.store.listUsers(offset:limit:)).map {
+                    [$0.name, $0.role.rawValue, AuthCommands.date($0.createdAt), AuthCommands.date($0.updatedAt)]
                 }
                 print(TextTable(headers: ["NAME", "ROLE", "CREATED", "UPDATED"], rows: rows).render(), terminator: "")
             }

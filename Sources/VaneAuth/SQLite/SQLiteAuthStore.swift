@@ -14,11 +14,11 @@ public struct SQLiteAuthStore: AuthStore {
     }
 
     func write<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await db.write(body) } catch { throw VaneError.from(database: error, context: context) }
+        try await db.timedWrite(context, body)
     }
 
     func read<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await db.read(body) } catch { throw VaneError.from(database: error, context: context) }
+        try await db.timedRead(context, body)
     }
 
     static func token(_ row: Row) -> APIToken {

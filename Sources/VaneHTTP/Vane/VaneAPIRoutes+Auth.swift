@@ -55,12 +55,18 @@ extension VaneAPIRoutes {
     }
 
     func listTokens(_ request: Request) async throws -> Response {
+        try await Self.page(request, key: "tokens", fetch: auth.store.listTokens(offset:limit:), write: Self.write)
+    }
+
+    /// One page of a list endpoint: `{"<key>": [...], "next_page_token": ...}`.
+    static func page<Item>(_ request: Request, key: String, fetch: (Int, Int) async throws -> [Item],
+                           write: (Item, inout JSONWriter) -> Void) async throws -> Response {
         let page = try VanePage(request: request)
-        let (tokens, next) = page.page(try await auth.store.listTokens(offset: page.offset, limit: page.fetchLimit))
+        let (items, next) = page.page(try await fetch(page.offset, page.fetchLimit))
         var w = JSONWriter()
         w.beginObject()
-        w.beginArray("tokens")
-        for token in tokens { w.beginObject(); Self.write(token, to: &w); w.endObject() }
+        w.beginArray(key)
+        for item in items { w.beginObject(); write(item, &w); w.endObject() }
         w.endArray()
         w.field("next_page_token", next)
         w.endObject()
@@ -90,16 +96,7 @@ extension VaneAPIRoutes {
     }
 
     func listUsers(_ request: Request) async throws -> Response {
-        let page = try VanePage(request: request)
-        let (users, next) = page.page(try await auth.store.listUsers(offset: page.offset, limit: page.fetchLimit))
-        var w = JSONWriter()
-        w.beginObject()
-        w.beginArray("users")
-        for user in users { w.beginObject(); Self.write(user, to: &w); w.endObject() }
-        w.endArray()
-        w.field("next_page_token", next)
-        w.endObject()
-        return w.response()
+        try await Self.page(request, key: "users", fetch: auth.store.listUsers(offset:limit:), write: Self.write)
     }
 
     func createUser(_ request: Request) async throws -> Response {

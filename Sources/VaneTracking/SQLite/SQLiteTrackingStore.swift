@@ -32,11 +32,11 @@ public struct SQLiteTrackingStore: TrackingStore {
     }
 
     func write<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await DatabaseTiming.measure(context) { try await db.write(body) } } catch { throw VaneError.from(database: error, context: context) }
+        try await db.timedWrite(context, body)
     }
 
     func read<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await DatabaseTiming.measure(context) { try await db.read(body) } } catch { throw VaneError.from(database: error, context: context) }
+        try await db.timedRead(context, body)
     }
 
     /// A page size the SQL can use. MLflow's bounds are ``ValidatingTrackingStore``'s; this only
