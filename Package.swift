@@ -32,6 +32,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "VaneCore", swiftSettings: swiftSettings),
+        // Byte-level lexers for JSON and CSV and the decimal parser they share; no dependencies.
+        .target(name: "VaneText", swiftSettings: swiftSettings),
         .target(name: "VaneStorage", dependencies: [
             "VaneCore",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -53,11 +55,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneModels", dependencies: [
+            "VaneText",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
-        .target(name: "VaneMonitoring", swiftSettings: swiftSettings),
-        .target(name: "VaneSeries", swiftSettings: swiftSettings),
+        .target(name: "VaneMonitoring", dependencies: ["VaneText"], swiftSettings: swiftSettings),
+        .target(name: "VaneSeries", dependencies: ["VaneText"], swiftSettings: swiftSettings),
         .target(name: "VaneServing", dependencies: [
             "VaneCore", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
             .product(name: "Metrics", package: "swift-metrics"),
@@ -73,7 +76,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
-            "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing", "VaneAuth",
+            "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing", "VaneAuth", "VaneText",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -88,6 +91,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneCoreTests", dependencies: ["VaneCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneTextTests", dependencies: ["VaneText"], swiftSettings: swiftSettings),
         // What several test targets share (the store backends of the contract suites); tests only.
         .target(name: "VaneTestSupport", dependencies: ["VaneCore", "VaneStorage"], path: "Tests/VaneTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "VaneTrackingTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", "VaneTestSupport"], swiftSettings: swiftSettings),
