@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// Streams rows from a CSV file (header of feature names, empty field = missing) or a JSON
 /// lines file (`{feature: value}` per line), in batches ordered as the model's features.
@@ -129,40 +130,27 @@ public final class RowReader {
         return fields
     }
 
-    /// Calls `body` with each field of a CSV line, unquoted (`""` inside quotes is one quote).
+    /// Calls `body` with each field of a CSV line, unquoted (`""` inside quotes is one quote);
+    /// after a closing quote only spaces may come before the comma.
     static func forEachCSVField(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int,
                                 _ body: (UnsafeBufferPointer<UInt8>) throws(ModelError) -> Void) throws(ModelError) {
-        var i = 0
-        let n = line.count
-        var scratch: [UInt8] = []
+        var lexer = CSVLexer(bytes: line, lineBreaksEndRecords: false, afterClosingQuote: .spacesOnly)
         while true {
-            if i < n, line[i] == UInt8(ascii: "\"") {
-                scratch.removeAll(keepingCapacity: true)
-                i += 1
-                var closed = false
-                while i < n {
-                    if line[i] == UInt8(ascii: "\"") {
-                        if i + 1 < n, line[i + 1] == UInt8(ascii: "\"") { scratch.append(UInt8(ascii: "\"")); i += 2; continue }
-                        closed = true
-                        i += 1
-                        break
-                    }
-                    scratch.append(line[i])
-                    i += 1
+            let field: CSVLexer.Field
+            do {
+                field = try lexer.nextField()
+            } catch {
+                switch error.reason {
+                case .unterminatedQuote: throw ModelError.badInput("line \(lineNumber): unterminated quoted field")
+                case .textAfterClosingQuote: throw ModelError.badInput("line \(lineNumber): text after a closing quote")
                 }
-                guard closed else { throw ModelError.badInput("line \(lineNumber): unterminated quoted field") }
-                while i < n, line[i] == 0x20 { i += 1 }
-                guard i == n || line[i] == UInt8(ascii: ",") else {
-                    throw ModelError.badInput("line \(lineNumber): text after a closing quote")
-                }
-                try scratch.withUnsafeBufferPointer { field throws(ModelError) in try body(field) }
-            } else {
-                let fieldStart = i
-                while i < n, line[i] != UInt8(ascii: ",") { i += 1 }
-                try body(UnsafeBufferPointer(rebasing: line[fieldStart..<i]))
             }
-            if i >= n { return }
-            i += 1  // the comma
+            if field.hasDoubledQuotes {
+                try lexer.content(field).withUnsafeBufferPointer { content throws(ModelError) in try body(content) }
+            } else {
+                try body(UnsafeBufferPointer(rebasing: line[field.range]))
+            }
+            if field.terminator == .endOfRecord { return }
         }
     }
 
@@ -185,18 +173,10 @@ public final class RowReader {
         }
     }
 
-    /// strtod over the whole field, or nil if any byte is left over (or the field is too long).
+    /// The whole field as a decimal number (or `inf`, `infinity`, `nan` in any case, as `strtod`
+    /// reads them); nil if any byte is left over, or the field is 64 bytes or longer.
     static func parseDouble(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard field.count < 64 else { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: field.count + 1) { buf -> Double? in
-            for i in 0..<field.count { buf[i] = CChar(bitPattern: field[i]) }
-            buf[field.count] = 0
-            var endPointer: UnsafeMutablePointer<CChar>?
-            let value = strtod(buf.baseAddress!, &endPointer)
-            guard let endPointer, endPointer == buf.baseAddress! + field.count else { return nil }
-            // strtod also reads hex floats and "nan(...)": only plain decimal numbers are numbers here.
-            if field.contains(where: { $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "X") || $0 == UInt8(ascii: "(") }) { return nil }
-            return value
-        }
+        guard field.count < 64, let base = field.baseAddress else { return nil }
+        return DecimalParser.parseAllowingSpecials(base, count: field.count)
     }
 }

@@ -232,20 +232,19 @@ extension JSONParser {
     /// and the tokens `NaN`/`Infinity`/`-Infinity` (bare or quoted) are accepted.
     mutating func flatData(into values: inout [Double], depth: Int) throws(VaneError) {
         guard depth <= JSONValue.maxDepth else { throw fail("nesting deeper than \(JSONValue.maxDepth) levels") }
-        skipSpace()
-        guard index < end else { throw fail("unexpected end") }
-        switch bytes[index] {
+        lexer.skipSpace()
+        guard let first = lexer.current else { throw fail("unexpected end") }
+        switch first {
         case UInt8(ascii: "["):
-            index += 1
-            skipSpace()
-            if index < end, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            lexer.index += 1
+            if lexer.consume(UInt8(ascii: "]")) { return }
             while true {
                 try flatData(into: &values, depth: depth + 1)
                 guard values.count <= OIPRequest.maxElements else { throw VaneError.invalid("'data' holds more than \(OIPRequest.maxElements) elements") }
-                skipSpace()
-                guard index < end else { throw fail("unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                lexer.skipSpace()
+                guard let next = lexer.current else { throw fail("unterminated array") }
+                if next == UInt8(ascii: ",") { lexer.index += 1; continue }
+                if next == UInt8(ascii: "]") { lexer.index += 1; return }
                 throw fail("expected ',' or ']'")
             }
         default:

@@ -1,55 +1,46 @@
 import VaneCore
+import VaneText
 
 /// Reading a JSON body field by field, straight into typed values, without a ``JSONValue``
 /// tree: the inference surfaces read millions of numbers this way, and fields they ignore are
 /// stepped over (``JSONParser/skipValue(depth:)``) at no memory cost.
 extension JSONParser {
-    var end: Int { bytes.count }
+    var end: Int { lexer.end }
 
     /// Whether the next non-space byte is `byte` (without consuming it).
-    mutating func peek(_ byte: UInt8) -> Bool {
-        skipSpace()
-        return index < end && bytes[index] == byte
-    }
+    mutating func peek(_ byte: UInt8) -> Bool { lexer.peek(byte) }
 
     /// Calls `body` for each key of an object, positioned at its value; `body` must consume it.
     mutating func objectFields(_ body: (inout JSONParser, String) throws(VaneError) -> Void) throws(VaneError) {
-        skipSpace()
-        guard index < end, bytes[index] == UInt8(ascii: "{") else { throw VaneError.invalid("Malformed JSON request body: expected an object at byte \(index)") }
-        index += 1
-        skipSpace()
-        if index < end, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        guard lexer.peek(UInt8(ascii: "{")) else { throw VaneError.invalid("Malformed JSON request body: expected an object at byte \(index)") }
+        lexer.index += 1
+        if lexer.consume(UInt8(ascii: "}")) { return }
         while true {
-            skipSpace()
-            guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            guard lexer.peek(UInt8(ascii: "\"")) else { throw fail("expected a string key") }
             let key = try string()
-            skipSpace()
-            guard index < end, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipSpace()
+            guard lexer.consume(UInt8(ascii: ":")) else { throw fail("expected ':'") }
+            lexer.skipSpace()
             try body(&self, key)
-            skipSpace()
-            guard index < end else { throw fail("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            lexer.skipSpace()
+            guard let next = lexer.current else { throw fail("unterminated object") }
+            if next == UInt8(ascii: ",") { lexer.index += 1; continue }
+            if next == UInt8(ascii: "}") { lexer.index += 1; return }
             throw fail("expected ',' or '}'")
         }
     }
 
     /// Calls `body` for each element of an array, positioned at it; `body` must consume it.
     mutating func arrayElements(_ body: (inout JSONParser) throws(VaneError) -> Void) throws(VaneError) {
-        skipSpace()
-        guard index < end, bytes[index] == UInt8(ascii: "[") else { throw fail("expected an array") }
-        index += 1
-        skipSpace()
-        if index < end, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+        guard lexer.peek(UInt8(ascii: "[")) else { throw fail("expected an array") }
+        lexer.index += 1
+        if lexer.consume(UInt8(ascii: "]")) { return }
         while true {
-            skipSpace()
+            lexer.skipSpace()
             try body(&self)
-            skipSpace()
-            guard index < end else { throw fail("unterminated array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            lexer.skipSpace()
+            guard let next = lexer.current else { throw fail("unterminated array") }
+            if next == UInt8(ascii: ",") { lexer.index += 1; continue }
+            if next == UInt8(ascii: "]") { lexer.index += 1; return }
             throw fail("expected ',' or ']'")
         }
     }
@@ -58,9 +49,9 @@ extension JSONParser {
     /// `NaN`/`Infinity`/`-Infinity` (bare or quoted) are accepted; `field` names the field in
     /// errors.
     mutating func numberCell(field: String) throws(VaneError) -> Double {
-        skipSpace()
-        guard index < end else { throw fail("unexpected end") }
-        switch bytes[index] {
+        lexer.skipSpace()
+        guard let first = lexer.current else { throw fail("unexpected end") }
+        switch first {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return try fastDouble()
         case UInt8(ascii: "n"): try literal("null"); return .nan

@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// The raw sections of a LightGBM text model (`Booster.save_model`), before any validation:
 /// the header's `key=value` lines and one field table per `Tree=i` block.
@@ -172,9 +173,11 @@ enum LightGBMTextParser {
         return value
     }
 
-    /// A floating-point number as C `strtod` reads it (correctly rounded; `nan`, `inf` accepted).
+    /// A decimal floating-point number, correctly rounded (``DecimalParser``; `nan`, `inf` accepted).
     static func double(_ token: ArraySlice<UInt8>) -> Double? {
-        Double(String(decoding: token, as: UTF8.self))
+        token.withUnsafeBufferPointer { b in
+            b.baseAddress.flatMap { DecimalParser.parseAllowingSpecials($0, count: b.count) }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
+import VaneText
 
-/// A small, defensive JSON reader for XGBoost model files.
+/// A small, defensive JSON reader for XGBoost model files, over ``JSONLexer``.
 ///
 /// Recursive descent limited to ``maxDepth`` levels; every read is bounds-checked and every
 /// failure is ``ModelError/invalidModel(_:)`` with the byte offset. Arrays of numbers are
@@ -9,19 +10,20 @@ import Foundation
 struct XGBoostJSONReader {
     /// Deepest container nesting accepted (XGBoost models nest about 7 levels).
     static let maxDepth = 64
+    /// Longest number text accepted.
+    static let maxNumberLength = 400
 
-    private let bytes: [UInt8]
-    private var pos = 0
+    private var lexer: JSONLexer
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], start: Int) { lexer = JSONLexer(bytes: bytes, start: start) }
 
     /// Parses one JSON document (optionally preceded by a UTF-8 byte order mark).
     static func parse(_ bytes: [UInt8]) throws(ModelError) -> XGBoostValue {
-        var reader = XGBoostJSONReader(bytes: bytes)
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { reader.pos = 3 }
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        var reader = XGBoostJSONReader(bytes: bytes, start: bom ? 3 : 0)
         let value = try reader.parseValue(depth: 0)
-        reader.skipWhitespace()
-        guard reader.pos == bytes.count else { throw reader.error("unexpected data after the end of the document") }
+        reader.lexer.skipSpace()
+        guard reader.lexer.isAtEnd else { throw reader.error("unexpected data after the end of the document") }
         return value
     }
 
@@ -31,33 +33,28 @@ struct XGBoostJSONReader {
     }
 
     private func error(_ message: String) -> ModelError {
-        ModelError.invalidModel("JSON: \(message) at byte \(pos)")
+        ModelError.invalidModel("JSON: \(message) at byte \(lexer.index)")
     }
 
-    private mutating func skipWhitespace() {
-        while pos < bytes.count {
-            switch bytes[pos] {
-            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
-            default: return
-            }
+    /// The lexer's error in this reader's words.
+    private func error(_ e: JSONSyntaxError) -> ModelError {
+        let message = switch e.reason {
+        case .unexpectedEnd: "truncated document"
+        case .invalidUTF8: "string is not valid UTF-8"
+        case .invalidValue, .invalidNumber: "expected a digit"
+        default: e.what
         }
+        return ModelError.invalidModel("JSON: \(message) at byte \(e.offset)")
     }
 
     private mutating func peekAfterWhitespace() throws(ModelError) -> UInt8 {
-        skipWhitespace()
-        guard pos < bytes.count else { throw error("truncated document") }
-        return bytes[pos]
+        lexer.skipSpace()
+        guard let b = lexer.current else { throw error("truncated document") }
+        return b
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(ModelError) {
-        let count = literal.utf8CodeUnitCount
-        guard bytes.count - pos >= count else { throw error("truncated literal") }
-        let matches = literal.withUTF8Buffer { text in
-            for i in 0..<count where bytes[pos + i] != text[i] { return false }
-            return true
-        }
-        guard matches else { throw error("invalid literal") }
-        pos += count
+        do { try lexer.literal(literal) } catch { throw self.error(error) }
     }
 
     private mutating func parseValue(depth: Int) throws(ModelError) -> XGBoostValue {
@@ -79,32 +76,30 @@ struct XGBoostJSONReader {
     }
 
     private mutating func parseObject(depth: Int) throws(ModelError) -> XGBoostValue {
-        pos += 1  // {
+        lexer.index += 1  // {
         var members: [String: XGBoostValue] = [:]
         if try peekAfterWhitespace() == UInt8(ascii: "}") {
-            pos += 1
+            lexer.index += 1
             return .object(members)
         }
         while true {
             guard try peekAfterWhitespace() == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let key = try parseString()
             guard try peekAfterWhitespace() == UInt8(ascii: ":") else { throw error("expected ':'") }
-            pos += 1
+            lexer.index += 1
             let value = try parseValue(depth: depth + 1)
             guard members.updateValue(value, forKey: key) == nil else { throw error("duplicate member \"\(key)\"") }
             let next = try peekAfterWhitespace()
-            pos += 1
-            if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "}") { return .object(members) }
-            pos -= 1
+            if next == UInt8(ascii: ",") { lexer.index += 1; continue }
+            if next == UInt8(ascii: "}") { lexer.index += 1; return .object(members) }
             throw error("expected ',' or '}'")
         }
     }
 
     private mutating func parseArray(depth: Int) throws(ModelError) -> XGBoostValue {
-        pos += 1  // [
+        lexer.index += 1  // [
         if try peekAfterWhitespace() == UInt8(ascii: "]") {
-            pos += 1
+            lexer.index += 1
             return .array([])
         }
         // Numbers are collected compactly until the first non-number element.
@@ -137,10 +132,8 @@ struct XGBoostJSONReader {
                 items.append(try parseValue(depth: depth + 1))
             }
             let next = try peekAfterWhitespace()
-            pos += 1
-            if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "]") { break }
-            pos -= 1
+            if next == UInt8(ascii: ",") { lexer.index += 1; continue }
+            if next == UInt8(ascii: "]") { lexer.index += 1; break }
             throw error("expected ',' or ']'")
         }
         switch mode {
@@ -150,98 +143,32 @@ struct XGBoostJSONReader {
         }
     }
 
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-
-    /// Exact powers of ten representable in a double.
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
-    }
-
+    /// A number: an `Int64` when written as an integer of at most 18 digits, else a double
+    /// (see ``floatSafe(_:text:)``). `NaN`, `-NaN`, `Infinity` and `-Infinity` are numbers too.
     private mutating func parseNumber() throws(ModelError) -> Number {
-        let start = pos
-        var negative = false
-        if bytes[pos] == UInt8(ascii: "-") {
-            negative = true
-            pos += 1
-            guard pos < bytes.count else { throw error("truncated number") }
-        }
-        if bytes[pos] == UInt8(ascii: "I") {
-            try expectLiteral("Infinity")
-            return .double(negative ? -.infinity : .infinity)
-        }
-        if bytes[pos] == UInt8(ascii: "N") {
+        let bytes = lexer.bytes
+        let start = lexer.index
+        switch bytes[start] {
+        case UInt8(ascii: "N"):
             try expectLiteral("NaN")
             return .double(.nan)
+        case UInt8(ascii: "I"):
+            try expectLiteral("Infinity")
+            return .double(.infinity)
+        case UInt8(ascii: "-") where start + 1 < lexer.end && bytes[start + 1] == UInt8(ascii: "N"):
+            lexer.index += 1
+            try expectLiteral("NaN")
+            return .double(.nan)
+        default: break
         }
-        // Up to 19 significant digits go into `mantissa`; `exponent` is the decimal exponent.
-        var mantissa: UInt64 = 0
-        var significant = 0
-        var inexact = false
-        var exponent = 0
-        var digits = 0
-        var isInteger = true
-        while pos < bytes.count {
-            let c = bytes[pos]
-            if Self.isDigit(c) {
-                let digit = UInt64(c &- 0x30)
-                if significant < 19 {
-                    mantissa = mantissa &* 10 &+ digit
-                    if mantissa != 0 { significant += 1 }
-                    if !isInteger { exponent -= 1 }
-                } else {
-                    if digit != 0 { inexact = true }
-                    if isInteger { exponent += 1 }
-                }
-                digits += 1
-                pos += 1
-            } else if c == UInt8(ascii: "."), isInteger, digits > 0 {
-                isInteger = false
-                digits = 0
-                pos += 1
-            } else {
-                break
-            }
+        let number: JSONNumber
+        do { number = try lexer.number() } catch { throw self.error(error) }
+        guard number.range.count <= Self.maxNumberLength else { throw error("number too long") }
+        if number.isInteger {
+            if let v = number.int64, v.magnitude < 1_000_000_000_000_000_000 { return .int(v) }
+            return .double(number.value)
         }
-        guard digits > 0 else { throw error("expected a digit") }
-        let integerOnly = isInteger
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
-            isInteger = false
-            pos += 1
-            var exponentNegative = false
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") {
-                exponentNegative = bytes[pos] == UInt8(ascii: "-")
-                pos += 1
-            }
-            var value = 0
-            let exponentStart = pos
-            while pos < bytes.count, Self.isDigit(bytes[pos]) {
-                value = min(value * 10 + Int(bytes[pos] &- 0x30), 100_000)
-                pos += 1
-            }
-            guard pos > exponentStart else { throw error("expected a digit") }
-            exponent += exponentNegative ? -value : value
-        }
-        guard pos - start <= 400 else { throw error("number too long") }
-        if integerOnly && isInteger && significant <= 18 && !inexact && exponent == 0 {
-            let value = Int64(mantissa)
-            return .int(negative ? -value : value)
-        }
-        var value: Double
-        if !inexact && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
-            // Both operands are exact, so one IEEE operation rounds correctly (Clinger's fast path).
-            value = exponent >= 0 ? Double(mantissa) * Self.powersOfTen[exponent]
-                                  : Double(mantissa) / Self.powersOfTen[-exponent]
-            if negative { value = -value }
-        } else {
-            guard let parsed = Double(String(decoding: bytes[start..<pos], as: UTF8.self)) else {
-                throw error("invalid number")
-            }
-            value = parsed
-        }
-        if isInteger { return .double(value) }
-        return .double(Self.floatSafe(value) { String(decoding: bytes[start..<pos], as: UTF8.self) })
+        return .double(Self.floatSafe(number.value) { String(decoding: bytes[number.range], as: UTF8.self) })
     }
 
     /// `value` unless it lies exactly halfway between two floats, where converting the double
@@ -255,63 +182,7 @@ struct XGBoostJSONReader {
         return Double(exact)
     }
 
-    private mutating func parseHex4() throws(ModelError) -> UInt32 {
-        guard bytes.count - pos >= 4 else { throw error("truncated \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[pos]
-            let digit: UInt8
-            switch c {
-            case 0x30...0x39: digit = c - 0x30
-            case 0x41...0x46: digit = c - 0x41 + 10
-            case 0x61...0x66: digit = c - 0x61 + 10
-            default: throw error("invalid \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
-            pos += 1
-        }
-        return value
-    }
-
     private mutating func parseString() throws(ModelError) -> String {
-        pos += 1  // opening quote
-        var utf8: [UInt8] = []
-        while true {
-            guard pos < bytes.count else { throw error("unterminated string") }
-            let c = bytes[pos]
-            pos += 1
-            switch c {
-            case UInt8(ascii: "\""):
-                guard let text = String(bytes: utf8, encoding: .utf8) else { throw error("string is not valid UTF-8") }
-                return text
-            case UInt8(ascii: "\\"):
-                guard pos < bytes.count else { throw error("unterminated string") }
-                let e = bytes[pos]
-                pos += 1
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(e)
-                case UInt8(ascii: "b"): utf8.append(0x08)
-                case UInt8(ascii: "f"): utf8.append(0x0C)
-                case UInt8(ascii: "n"): utf8.append(0x0A)
-                case UInt8(ascii: "r"): utf8.append(0x0D)
-                case UInt8(ascii: "t"): utf8.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try parseHex4()
-                    if scalar >= 0xD800 && scalar < 0xDC00 {
-                        guard bytes.count - pos >= 2, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u")
-                        else { throw error("unpaired surrogate") }
-                        pos += 2
-                        let low = try parseHex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw error("unpaired surrogate") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                    utf8.append(contentsOf: String(Character(unicode)).utf8)
-                default: throw error("invalid escape")
-                }
-            case 0x00..<0x20: throw error("control character in string")
-            default: utf8.append(c)
-            }
-        }
+        do { return try lexer.string() } catch { throw self.error(error) }
     }
 }

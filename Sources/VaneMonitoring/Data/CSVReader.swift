@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// Reads a CSV file with a header row into a ``DataTable``.
 ///
@@ -73,91 +74,8 @@ public enum CSVReader {
 
     private static func megabytes(_ n: Int) -> String { String(format: "%.1f", Double(n) / 1_048_576) }
 
-    /// Parser state over the file bytes.
-    private struct Scanner {
-        let base: UnsafePointer<UInt8>
-        let count: Int
-        var scratch: UnsafeMutablePointer<UInt8>
-        var scratchCapacity: Int
-        var starts: [UnsafePointer<UInt8>]
-        var lengths: [Int]
-
-        /// Parses the record at `pos` into `starts`/`lengths`; returns the position after it, or
-        /// nil for an unterminated quote.
-        mutating func record(at pos0: Int) -> (next: Int, fields: Int)? {
-            var pos = pos0
-            var nf = 0
-            var scratchUsed = 0
-            while true {
-                if nf == starts.count { starts.append(base); lengths.append(0) }
-                if pos < count && base[pos] == 0x22 {
-                    // quoted field
-                    var p = pos + 1
-                    let begin = p
-                    var needsCopy = false
-                    while true {
-                        guard p < count else { return nil }
-                        if base[p] == 0x22 {
-                            if p + 1 < count && base[p + 1] == 0x22 { needsCopy = true; p += 2; continue }
-                            break
-                        }
-                        p += 1
-                    }
-                    if needsCopy {
-                        let need = scratchUsed + (p - begin)
-                        if need > scratchCapacity {
-                            // grow (rare); earlier fields of this record move with it
-                            let newCap = max(need * 2, 256)
-                            let ns = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
-                            ns.update(from: scratch, count: scratchUsed)
-                            for f in 0..<nf where starts[f] >= UnsafePointer(scratch) && starts[f] < UnsafePointer(scratch + scratchCapacity) {
-                                starts[f] = UnsafePointer(ns + (starts[f] - UnsafePointer(scratch)))
-                            }
-                            scratch.deallocate()
-                            scratch = ns
-                            scratchCapacity = newCap
-                        }
-                        let dst = scratch + scratchUsed
-                        var n = 0
-                        var q = begin
-                        while q < p {
-                            dst[n] = base[q]; n += 1
-                            q += (base[q] == 0x22) ? 2 : 1
-                        }
-                        starts[nf] = UnsafePointer(dst)
-                        lengths[nf] = n
-                        scratchUsed += n
-                    } else {
-                        starts[nf] = base + begin
-                        lengths[nf] = p - begin
-                    }
-                    pos = p + 1
-                    // skip anything up to the delimiter (lenient about stray characters)
-                    while pos < count && base[pos] != 0x2C && base[pos] != 0x0A && base[pos] != 0x0D { pos += 1 }
-                } else {
-                    let begin = pos
-                    while pos < count {
-                        let c = base[pos]
-                        if c == 0x2C || c == 0x0A || c == 0x0D { break }
-                        pos += 1
-                    }
-                    starts[nf] = base + begin
-                    lengths[nf] = pos - begin
-                }
-                nf += 1
-                if pos < count && base[pos] == 0x2C { pos += 1; continue }
-                // end of record
-                if pos < count && base[pos] == 0x0D { pos += 1 }
-                if pos < count && base[pos] == 0x0A { pos += 1 }
-                return (pos, nf)
-            }
-        }
-    }
-
     static func lineNumber(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int) -> Int {
-        var line = 1
-        for i in 0..<min(offset, bytes.count) where bytes[i] == 0x0A { line += 1 }
-        return line
+        CSVLexer.lineNumber(of: offset, in: bytes)
     }
 
     static func parse(_ bytes: inout [UInt8], file: String, schema: TableSchemaHint) throws(DataReadError) -> DataTable {
@@ -171,6 +89,69 @@ public enum CSVReader {
         return try result.get()
     }
 
+    /// Where one record's fields are: pointers into the file, or into `scratch` for quoted
+    /// fields holding `""` (unescaped there), reused from record to record.
+    private struct RecordFields {
+        var starts: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>
+        var lengths: UnsafeMutableBufferPointer<Int>
+        /// Offset in `scratch` of each field copied there, -1 for a field read in place.
+        var scratchOffsets: UnsafeMutableBufferPointer<Int>
+        var scratch: [UInt8] = []
+
+        init(columns: Int, base: UnsafePointer<UInt8>) {
+            starts = .allocate(capacity: max(columns, 1))
+            starts.initialize(repeating: base)
+            lengths = .allocate(capacity: max(columns, 1))
+            lengths.initialize(repeating: 0)
+            scratchOffsets = .allocate(capacity: max(columns, 1))
+            scratchOffsets.initialize(repeating: -1)
+        }
+
+        func deallocate() {
+            starts.deallocate()
+            lengths.deallocate()
+            scratchOffsets.deallocate()
+        }
+
+        /// Reads the record at the lexer's position, keeping the first `columns` fields; returns
+        /// how many fields it had.
+        @inline(__always)
+        mutating func read(_ lexer: inout CSVLexer, columns: Int) throws(CSVSyntaxError) -> Int {
+            var count = 0
+            var copied = false
+            while true {
+                let field = try lexer.nextField()
+                if count < columns {
+                    if field.hasDoubledQuotes {
+                        // Unescape into scratch; pointers are taken once the record is whole,
+                        // as scratch may grow meanwhile.
+                        if !copied { scratch.removeAll(keepingCapacity: true); copied = true }
+                        let offset = scratch.count
+                        scratch.append(contentsOf: repeatElement(0, count: field.range.count))
+                        let n = scratch.withUnsafeMutableBufferPointer { lexer.unescape(field.range, into: $0.baseAddress! + offset) }
+                        scratch.removeLast(field.range.count - n)
+                        scratchOffsets[count] = offset
+                        lengths[count] = n
+                    } else {
+                        starts[count] = lexer.bytes.baseAddress! + field.range.lowerBound
+                        lengths[count] = field.range.count
+                        scratchOffsets[count] = -1
+                    }
+                }
+                count += 1
+                if field.terminator == .endOfRecord { break }
+            }
+            if copied {
+                scratch.withUnsafeBufferPointer { s in
+                    for c in 0..<min(count, columns) where scratchOffsets[c] >= 0 {
+                        starts[c] = s.baseAddress! + scratchOffsets[c]
+                    }
+                }
+            }
+            return count
+        }
+    }
+
     private static func parse(_ buf: UnsafeBufferPointer<UInt8>, file: String, schema: TableSchemaHint) throws(DataReadError) -> DataTable {
         guard let base = buf.baseAddress, buf.count > 0 else {
             throw DataReadError(kind: .emptyFile, file: file, line: 1, detail: "file is empty (no header row)")
@@ -182,22 +163,27 @@ public enum CSVReader {
         if pos >= buf.count {
             throw DataReadError(kind: .emptyFile, file: file, line: 1, detail: "file is empty (no header row)")
         }
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        var sc = Scanner(base: base, count: buf.count, scratch: scratch, scratchCapacity: 256, starts: [], lengths: [])
-        defer { sc.scratch.deallocate() }
-        guard let (afterHeader, headerFields) = sc.record(at: pos) else {
+        var lexer = CSVLexer(bytes: buf, position: pos)
+        var header: [String] = []
+        do throws(CSVSyntaxError) {
+            while true {
+                let field = try lexer.nextField()
+                header.append(lexer.string(field))
+                if field.terminator == .endOfRecord { break }
+            }
+        } catch {
             throw DataReadError(kind: .unterminatedQuote, file: file, line: lineNumber(buf, offset: pos), detail: "unterminated quoted field in header")
         }
         var names: [String] = []
         var seen = Set<String>()
-        for f in 0..<headerFields {
-            let name = String(decoding: UnsafeBufferPointer(start: sc.starts[f], count: sc.lengths[f]), as: UTF8.self)
+        for name in header {
             if seen.contains(name) {
                 throw DataReadError(kind: .duplicateColumn, file: file, line: lineNumber(buf, offset: pos), column: name, detail: "column named twice in header")
             }
             seen.insert(name)
             names.append(name)
         }
+        let afterHeader = lexer.position
         let ncols = names.count
         // rough row estimate for capacity
         let headerLen = max(afterHeader - pos, 1)
@@ -207,75 +193,52 @@ public enum CSVReader {
         rowStarts.reserveCapacity(estimate)
         pos = afterHeader
         let count = buf.count
-        var fieldStarts = [UnsafePointer<UInt8>](repeating: base, count: ncols)
-        var fieldLengths = [Int](repeating: 0, count: ncols)
+        var record = RecordFields(columns: ncols, base: base)
+        defer { record.deallocate() }
         var failure: DataReadError? = nil
         builders.withUnsafeMutableBufferPointer { builders in
-        fieldStarts.withUnsafeMutableBufferPointer { fs in
-        fieldLengths.withUnsafeMutableBufferPointer { fl in
             while pos < count {
                 let c0 = base[pos]
                 if c0 == 0x0A { pos += 1; continue }
                 if c0 == 0x0D && (pos + 1 >= count || base[pos + 1] == 0x0A) { pos += min(2, count - pos); continue }
                 let recordStart = pos
-                // fast path: a record without quotes and with the right number of fields
-                var p = pos
-                var fast = true
-                for c in 0..<ncols {
-                    let start = p
-                    while p < count {
-                        let ch = base[p]
-                        if ch == 0x2C || ch == 0x0A || ch == 0x0D || ch == 0x22 { break }
-                        p += 1
-                    }
-                    fs[c] = base + start
-                    fl[c] = p - start
-                    if p < count && base[p] == 0x22 { fast = false; break }
-                    if c < ncols - 1 {
-                        if p < count && base[p] == 0x2C { p += 1 } else { fast = false; break }
-                    }
+                lexer.position = pos
+                let nf: Int
+                do {
+                    nf = try record.read(&lexer, columns: ncols)
+                } catch {
+                    failure = DataReadError(kind: .unterminatedQuote, file: file, line: lineNumber(buf, offset: recordStart), detail: "unterminated quoted field")
+                    return
                 }
-                if fast {
-                    if p < count && base[p] == 0x0D { p += 1 }
-                    if p < count && base[p] == 0x0A { p += 1 } else if p < count { fast = false }
+                if nf != ncols {
+                    failure = DataReadError(kind: .raggedRow, file: file, line: lineNumber(buf, offset: recordStart),
+                                            detail: "row has \(nf) fields, header has \(ncols)")
+                    return
                 }
-                var next = p
-                if !fast {
-                    guard let (n, nf) = sc.record(at: recordStart) else {
-                        failure = DataReadError(kind: .unterminatedQuote, file: file, line: lineNumber(buf, offset: recordStart), detail: "unterminated quoted field")
-                        return
-                    }
-                    if nf != ncols {
-                        failure = DataReadError(kind: .raggedRow, file: file, line: lineNumber(buf, offset: recordStart),
-                                                detail: "row has \(nf) fields, header has \(ncols)")
-                        return
-                    }
-                    for c in 0..<ncols { fs[c] = sc.starts[c]; fl[c] = sc.lengths[c] }
-                    next = n
-                }
+                let next = lexer.position
                 rowStarts.append(recordStart)
                 for c in 0..<ncols {
-                    if builders[c].append(fs[c], fl[c]) { continue }
+                    if builders[c].append(record.starts[c], record.lengths[c]) { continue }
                     if builders[c].mode == .numerical {
-                        let text = String(decoding: UnsafeBufferPointer(start: fs[c], count: fl[c]), as: UTF8.self)
+                        let text = String(decoding: UnsafeBufferPointer(start: record.starts[c], count: record.lengths[c]), as: UTF8.self)
                         failure = DataReadError(kind: .nonNumericValue, file: file, line: lineNumber(buf, offset: recordStart),
                                                 column: names[c], detail: "value '\(text)' is not a number")
                         return
                     }
                     // automatic column holding text: re-read its earlier rows (and this one) as strings
                     builders[c].switchToText()
-                    var rescan = Scanner(base: base, count: count,
-                                         scratch: UnsafeMutablePointer<UInt8>.allocate(capacity: 256),
-                                         scratchCapacity: 256, starts: [], lengths: [])
+                    var rescan = RecordFields(columns: ncols, base: base)
+                    var relexer = CSVLexer(bytes: buf)
                     for r in rowStarts {
-                        _ = rescan.record(at: r)
+                        relexer.position = r
+                        _ = try? rescan.read(&relexer, columns: ncols)
                         builders[c].appendText(rescan.starts[c], rescan.lengths[c])
                     }
-                    rescan.scratch.deallocate()
+                    rescan.deallocate()
                 }
                 pos = next
             }
-        } } }
+        }
         if let failure {
             for b in builders { _ = b.finish() }
             throw failure

@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// Parses one text field into a number without allocating.
 enum FieldParser {
@@ -9,36 +10,6 @@ enum FieldParser {
         case missing
         /// Not a number.
         case invalid
-    }
-
-    /// Exact powers of ten 10^0 … 10^22.
-    @inline(__always)
-    static func powerOf10(_ e: Int) -> Double {
-        switch e {
-        case 0: 1e0
-        case 1: 1e1
-        case 2: 1e2
-        case 3: 1e3
-        case 4: 1e4
-        case 5: 1e5
-        case 6: 1e6
-        case 7: 1e7
-        case 8: 1e8
-        case 9: 1e9
-        case 10: 1e10
-        case 11: 1e11
-        case 12: 1e12
-        case 13: 1e13
-        case 14: 1e14
-        case 15: 1e15
-        case 16: 1e16
-        case 17: 1e17
-        case 18: 1e18
-        case 19: 1e19
-        case 20: 1e20
-        case 21: 1e21
-        default: 1e22
-        }
     }
 
     @inline(__always)
@@ -77,73 +48,16 @@ enum FieldParser {
         return memcmp(p, word.utf8Start, n) == 0
     }
 
-    /// Parses `p[0..<n]` (surrounding spaces ignored).
+    /// Parses `p[0..<n]` (surrounding spaces ignored): a decimal through ``DecimalParser``
+    /// (correctly rounded), else, when it holds no digits, a name (`inf`, `nan`, a missing token).
     @inline(__always)
     static func parse(_ p0: UnsafePointer<UInt8>, _ n0: Int) -> Parsed {
         var p = p0, n = n0
         while n > 0 && isSpace(p[0]) { p += 1; n -= 1 }
         while n > 0 && isSpace(p[n - 1]) { n -= 1 }
         if n == 0 { return .missing }
-        var i = 0
-        var negative = false
-        if p[0] == 0x2D { negative = true; i = 1 } else if p[0] == 0x2B { i = 1 }
-        var mantissa: UInt64 = 0
-        var truncated = false   // more digits than fit exactly: use the slow path
-        var droppedExp = 0      // integer digits not kept add to the exponent
-        var anyDigit = false
-        var isInteger = true
-        let limit: UInt64 = 100_000_000_000_000_000
-        while i < n, p[i] >= 0x30, p[i] <= 0x39 {
-            anyDigit = true
-            if mantissa < limit { mantissa = mantissa * 10 + UInt64(p[i] - 0x30) } else { droppedExp += 1; truncated = true }
-            i += 1
-        }
-        var fracExp = 0
-        if i < n && p[i] == 0x2E {
-            isInteger = false
-            i += 1
-            while i < n, p[i] >= 0x30, p[i] <= 0x39 {
-                anyDigit = true
-                if mantissa < limit { mantissa = mantissa * 10 + UInt64(p[i] - 0x30); fracExp -= 1 } else { truncated = true }
-                i += 1
-            }
-        }
-        if !anyDigit { return parseSpecial(p, n) }
-        var exp10 = 0
-        if i < n && (p[i] == 0x65 || p[i] == 0x45) {
-            isInteger = false
-            i += 1
-            var eneg = false
-            if i < n && (p[i] == 0x2D || p[i] == 0x2B) { eneg = p[i] == 0x2D; i += 1 }
-            var any = false
-            while i < n, p[i] >= 0x30, p[i] <= 0x39 {
-                any = true
-                if exp10 < 100_000 { exp10 = exp10 * 10 + Int(p[i] - 0x30) }
-                i += 1
-            }
-            if !any { return .invalid }
-            if eneg { exp10 = -exp10 }
-        }
-        if i != n { return .invalid }
-        let e = exp10 + fracExp + droppedExp
-        if !truncated && mantissa <= (UInt64(1) << 53) && e >= -22 && e <= 22 {
-            var v = Double(mantissa)
-            if e < 0 { v /= powerOf10(-e) } else if e > 0 { v *= powerOf10(e) }
-            return .number(negative ? -v : v, isInteger: isInteger)
-        }
-        return slowParse(p, n, isInteger: isInteger)
-    }
-
-    /// Correctly rounded conversion through `strtod` for long or extreme literals.
-    private static func slowParse(_ p: UnsafePointer<UInt8>, _ n: Int, isInteger: Bool) -> Parsed {
-        var buffer = [CChar](repeating: 0, count: n + 1)
-        for i in 0..<n { buffer[i] = CChar(bitPattern: p[i]) }
-        return buffer.withUnsafeBufferPointer { b -> Parsed in
-            var end: UnsafeMutablePointer<CChar>? = nil
-            let v = strtod(b.baseAddress!, &end)
-            guard let end, end - UnsafeMutablePointer(mutating: b.baseAddress!) == n else { return .invalid }
-            return .number(v, isInteger: isInteger)
-        }
+        guard let literal = DecimalParser.prefix(p, count: n, grammar: .field) else { return parseSpecial(p, n) }
+        return literal.length == n ? .number(literal.value, isInteger: literal.isInteger) : .invalid
     }
 
     /// `inf`, `infinity` (any case, optional sign) and `nan`.

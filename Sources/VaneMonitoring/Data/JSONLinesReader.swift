@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// Reads JSON lines (one flat JSON object per line) into a ``DataTable``.
 ///
@@ -25,117 +26,68 @@ public enum JSONLinesReader {
         case null
     }
 
+    /// One line's object over ``JSONLexer``, forgiving as data files need: raw control
+    /// characters and bad UTF-8 pass, a lone `\\u` surrogate becomes U+FFFD; a value that is not a
+    /// string, literal or container is taken as the bare word it is (a number, or text the
+    /// column decides about).
     private struct LineParser {
-        let b: [UInt8]
-        var i: Int
-        let end: Int
+        var lexer: JSONLexer
 
-        mutating func skipSpace() { while i < end && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D) { i += 1 } }
-
-        mutating func string() -> [UInt8]? {
-            guard i < end && b[i] == 0x22 else { return nil }
-            i += 1
-            var out: [UInt8] = []
-            while i < end {
-                let c = b[i]
-                if c == 0x22 { i += 1; return out }
-                if c == 0x5C {
-                    i += 1
-                    guard i < end else { return nil }
-                    switch b[i] {
-                    case 0x22: out.append(0x22)
-                    case 0x5C: out.append(0x5C)
-                    case 0x2F: out.append(0x2F)
-                    case 0x62: out.append(0x08)
-                    case 0x66: out.append(0x0C)
-                    case 0x6E: out.append(0x0A)
-                    case 0x72: out.append(0x0D)
-                    case 0x74: out.append(0x09)
-                    case 0x75:
-                        guard var scalar = hex4(i + 1) else { return nil }
-                        i += 4
-                        if scalar >= 0xD800 && scalar < 0xDC00, i + 2 < end, b[i + 1] == 0x5C, b[i + 2] == 0x75,
-                           let low = hex4(i + 3), low >= 0xDC00 && low < 0xE000 {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                            i += 6
-                        }
-                        let u = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                        out.append(contentsOf: Array(String(Character(u)).utf8))
-                    default: return nil
-                    }
-                    i += 1
-                } else {
-                    out.append(c)
-                    i += 1
-                }
-            }
-            return nil
+        init(bytes: [UInt8], start: Int, end: Int) {
+            lexer = JSONLexer(bytes: bytes, start: start, end: end, stringRules: .lenient)
         }
 
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= end else { return nil }
-            var v: UInt32 = 0
-            for k in 0..<4 {
-                let c = b[at + k]
-                let d: UInt32
-                switch c {
-                case 0x30...0x39: d = UInt32(c - 0x30)
-                case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-                case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-                default: return nil
-                }
-                v = v * 16 + d
-            }
-            return v
+        mutating func skipSpace() { lexer.skipSpace() }
+
+        mutating func string() -> [UInt8]? {
+            guard lexer.current == 0x22 else { return nil }
+            return try? lexer.stringBytes()
         }
 
         mutating func value() -> Value? {
-            guard i < end else { return nil }
-            let c = b[i]
+            guard let c = lexer.current else { return nil }
             if c == 0x22 { return string().map { .string($0) } }
             if match("true") { return .bool(true) }
             if match("false") { return .bool(false) }
             if match("null") { return .null }
             if match("NaN") { return .null }
-            let start = i
-            while i < end, b[i] != 0x2C, b[i] != 0x7D, b[i] != 0x20, b[i] != 0x09, b[i] != 0x0D { i += 1 }
-            if i == start { return nil }
-            if b[start] == 0x5B || b[start] == 0x7B { return nil }
-            return .number(b[start..<i])
+            let word = lexer.bareWord()
+            if word.isEmpty { return nil }
+            let first = lexer.bytes[word.lowerBound]
+            if first == 0x5B || first == 0x7B { return nil }
+            return .number(lexer.bytes[word])
         }
 
-        mutating func match(_ word: String) -> Bool {
-            let w = Array(word.utf8)
-            guard i + w.count <= end, Array(b[i..<(i + w.count)]) == w else { return false }
-            i += w.count
-            return true
+        mutating func match(_ word: StaticString) -> Bool {
+            (try? lexer.literal(word)) != nil
         }
 
         /// Parses `{ "k": v, ... }`; nil on malformed input.
         mutating func object() -> [(String, Value)]? {
-            skipSpace()
-            guard i < end && b[i] == 0x7B else { return nil }
-            i += 1
+            guard lexer.consume(0x7B) else { return nil }
             var out: [(String, Value)] = []
-            skipSpace()
-            if i < end && b[i] == 0x7D { i += 1; return out }
+            if lexer.consume(0x7D) { return out }
             while true {
                 skipSpace()
                 guard let k = string() else { return nil }
-                skipSpace()
-                guard i < end && b[i] == 0x3A else { return nil }
-                i += 1
+                guard lexer.consume(0x3A) else { return nil }
                 skipSpace()
                 guard let v = value() else { return nil }
                 out.append((String(decoding: k, as: UTF8.self), v))
                 skipSpace()
-                guard i < end else { return nil }
-                if b[i] == 0x2C { i += 1; continue }
-                if b[i] == 0x7D { i += 1; break }
+                guard let next = lexer.current else { return nil }
+                lexer.index += 1
+                if next == 0x2C { continue }
+                if next == 0x7D { break }
                 return nil
             }
+            return lexerAtEnd() ? out : nil
+        }
+
+        /// Whether only space is left on the line.
+        mutating func lexerAtEnd() -> Bool {
             skipSpace()
-            return i == end ? out : nil
+            return lexer.isAtEnd
         }
     }
 
@@ -148,9 +100,9 @@ public enum JSONLinesReader {
         while start < bytes.count {
             var e = start
             while e < bytes.count && bytes[e] != 0x0A { e += 1 }
-            var p = LineParser(b: bytes, i: start, end: e)
+            var p = LineParser(bytes: bytes, start: start, end: e)
             p.skipSpace()
-            if p.i < e {
+            if !p.lexer.isAtEnd {
                 guard let obj = p.object() else {
                     throw DataReadError(kind: .invalidJSON, file: file, line: line, detail: "not a flat JSON object")
                 }

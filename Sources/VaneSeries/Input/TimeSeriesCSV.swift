@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// Why a time-series file could not be read: the file, the line (1-based) and what was wrong.
 public struct TimeSeriesReadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -135,21 +136,8 @@ public enum TimeSeriesCSV {
         while n > 0 && (s[n - 1] == 0x20 || s[n - 1] == 0x09) { n -= 1 }
         if n == 0 { return .nan }
         guard n < 64 else { return nil }
-        var buf = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        return withUnsafeMutableBytes(of: &buf) { raw -> Double? in
-            let c = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-            for i in 0..<n { c[i] = CChar(bitPattern: s[i]) }
-            c[n] = 0
-            var endp: UnsafeMutablePointer<CChar>? = nil
-            let v = strtod(c, &endp)
-            if let endp, endp - c == n, n > 0 {
-                // strtod also takes hex floats and "nan(...)": keep to decimal and named forms
-                let first = s[0] == 0x2D || s[0] == 0x2B ? (n > 1 ? s[1] : 0) : s[0]
-                if first == 0x30 && n > 2 && (s[n > 1 && (s[0] == 0x2D || s[0] == 0x2B) ? 2 : 1] | 0x20) == 0x78 { return nil }
-                return v.isNaN ? .nan : v
-            }
-            let token = String(decoding: UnsafeBufferPointer(start: s, count: n), as: UTF8.self)
-            return missingTokens.contains(token) ? .nan : nil
-        }
+        if let v = DecimalParser.parseAllowingSpecials(s, count: n) { return v.isNaN ? .nan : v }
+        let token = String(decoding: UnsafeBufferPointer(start: s, count: n), as: UTF8.self)
+        return missingTokens.contains(token) ? .nan : nil
     }
 }
