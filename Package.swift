@@ -33,7 +33,7 @@ let package = Package(
     targets: [
         .target(name: "VaneCore", swiftSettings: swiftSettings),
         // Byte-level lexers for JSON and CSV and the decimal parser they share; no dependencies.
-        .target(name: "VaneText", swiftSettings: swiftSettings),
+        .target(name: "VaneText", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .target(name: "VaneStorage", dependencies: [
             "VaneCore",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -55,12 +55,11 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneModels", dependencies: [
-            "VaneText",
+            "VaneCore", "VaneText",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
-        .target(name: "VaneMonitoring", dependencies: ["VaneText"], swiftSettings: swiftSettings),
-        .target(name: "VaneSeries", dependencies: ["VaneText"], swiftSettings: swiftSettings),
+        .target(name: "VaneMonitoring", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
+        .target(name: "VaneSeries", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
         .target(name: "VaneServing", dependencies: [
             "VaneCore", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
             .product(name: "Metrics", package: "swift-metrics"),
@@ -69,7 +68,7 @@ let package = Package(
         // The composition root: opens storage, runs every module's migrations, builds the stores.
         // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
         .target(name: "VaneServer", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneAuth",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneText",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,8 +97,8 @@ let package = Package(
         .testTarget(name: "VaneRegistryTests", dependencies: ["VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneAuthTests", dependencies: ["VaneAuth", "VaneCore", "VaneStorage", "VaneTestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(name: "VaneArtifactsTests", dependencies: ["VaneCore", "VaneArtifacts"], swiftSettings: swiftSettings),
-        .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels"], swiftSettings: swiftSettings),
-        .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels", "VaneText", "VaneCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring", "VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneSeriesTests", dependencies: ["VaneSeries"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneServingTests", dependencies: [
             "VaneServing", "VaneModels", "VaneCore",

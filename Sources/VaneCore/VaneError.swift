@@ -42,3 +42,15 @@ public struct VaneError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Shorthand for ``Code/alreadyExists``.
     public static func exists(_ message: String) -> VaneError { VaneError(.alreadyExists, message) }
 }
+
+/// An error of a module that keeps its own error type (model runtimes, statistics, series), with
+/// the ``VaneError`` it means, so that every surface can answer it in its own shape without
+/// knowing the module.
+public protocol VaneErrorConvertible: Error {
+    /// The same failure as a ``VaneError``.
+    var vaneError: VaneError { get }
+}
+
+extension VaneError: VaneErrorConvertible {
+    public var vaneError: VaneError { self }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// Loads a model from a file or from an MLflow model directory.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import VaneModels
+import VaneText
 import Yams
 
 /// `vane.yaml`, the configuration file of `vane server --config`: everything that is not a flag.

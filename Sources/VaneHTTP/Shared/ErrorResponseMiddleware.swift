@@ -35,7 +35,8 @@ enum ErrorTranslation {
     /// Any error as an MLflow error: status, code and message.
     static func mlflowError<Context: RequestContext>(_ error: any Error, request: Request, context: Context) -> MLflowError {
         switch error {
-        case let error as VaneError:
+        case let error as any VaneErrorConvertible:
+            let error = error.vaneError
             if error.code == .internalError {
                 // The message may carry database or file system detail: it goes to the log only.
                 context.logger.error("internal error", metadata: ["error": "\(error.message)", "path": "\(request.uri.path)"])

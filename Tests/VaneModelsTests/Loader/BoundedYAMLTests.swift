@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VaneModels
+import VaneText
 
 /// `MLmodel` (and every YAML Vane reads) is checked for size, nesting depth and alias expansion
 /// before Yams builds a tree: Yams recurses once per level (a 10 KB document of brackets

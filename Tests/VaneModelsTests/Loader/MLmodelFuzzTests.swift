@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VaneModels
+import VaneText
 
 /// Seeded mutations of a real `MLmodel` through the bounded YAML reader and the model loader:
 /// brackets, anchors and aliases, indentation, tabs, control bytes and truncation. Whatever
