@@ -84,7 +84,10 @@ public enum DecimalParser {
     /// Reads the longest literal of `grammar` at the start of `count` bytes at `p`; nil when
     /// they do not start with one. A literal needs a digit; for ``Grammar/json`` a `.` and an
     /// exponent marker must each be followed by a digit.
-    @inlinable
+    ///
+    /// Always inlined: it runs once per number in every reader, and a call (with its `Literal`
+    /// result in memory) cost `vane drift` about a tenth of its time on a million-row file.
+    @inlinable @inline(__always)
     public static func prefix(_ p: UnsafePointer<UInt8>, count: Int, grammar: Grammar) -> Literal? {
         var i = 0
         var negative = false
