@@ -172,3 +172,37 @@ struct AuthServiceTests {
         #expect(cache.count <= PasswordCache.capacity)
     }
 }
+
+/// The gate in front of bcrypt: a flood of password checks is refused, not queued.
+@Suite("Password check limit")
+struct PasswordCheckLimitTests {
+    @Test func slotsAreTakenWithoutWaiting() {
+        let limit = ConcurrencyLimit(2)
+        #expect(limit.tryAcquire() && limit.tryAcquire())
+        #expect(!limit.tryAcquire())
+        #expect(limit.current == 2)
+        limit.release()
+        #expect(limit.tryAcquire())
+        limit.release(); limit.release()
+        #expect(limit.current == 0)
+    }
+
+    /// Checks beyond the limit fail with 503's code at once; those within it complete.
+    @Test func floodOfChecksIsRefusedNotQueued() async throws {
+        let hasher = PasswordHasher(cost: 4, maxConcurrentChecks: 2)
+        let hash = try await hasher.hash("a password")
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    do { return try await hasher.verify("a password", hash: hash) ? "match" : "mismatch" } catch let error as VaneError {
+                        return error.code.rawValue
+                    } catch { return "other" }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(outcomes.allSatisfy { $0 == "match" || $0 == VaneError.Code.unavailable.rawValue })
+        #expect(outcomes.contains("match"))
+        #expect(hasher.checks.current == 0)
+    }
+}
