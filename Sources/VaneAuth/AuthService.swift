@@ -53,7 +53,7 @@ public struct AuthService: Sendable {
             // The same work for an unknown name as for a wrong password: no timing oracle.
             _ = try await hasher.verify(password, hash: Self.unknownUserHash)
         }
-        cache.remember(key, role: role, until: now + Self.cacheLifetime, username: username)
+        cache.remember(key, role: role, until: now + Self.cacheLifetime)
         return role.map { Principal(name: username, role: $0, method: .password) }
     }
 
@@ -109,31 +109,37 @@ public struct AuthService: Sendable {
 /// Remembered password checks: key → role (nil for a failed check) and expiry. At most
 /// ``capacity`` entries; when full, expired entries go, and if none has expired, all do.
 final class PasswordCache: Sendable {
-    struct Entry { var role: Role?; var until: EpochMillis; var username: String }
-    private let entries = Mutex([String: Entry]())
+    /// A user name and the SHA-256 of a password: never the password itself.
+    struct Key: Hashable, Sendable {
+        var username: String
+        var digest: SHA256Digest
+    }
+
+    struct Entry { var role: Role?; var until: EpochMillis }
+    private let entries = Mutex([Key: Entry]())
     static let capacity = 4096
 
-    static func key(username: String, password: String) -> String {
-        let digest = SHA256.hash(data: Array(password.utf8))
-        return username + "\u{0}" + digest.map { String(format: "%02x", $0) }.joined()
+    /// The key of one check: hashed once, no text formatting (it runs on every basic-auth request).
+    static func key(username: String, password: String) -> Key {
+        Key(username: username, digest: SHA256.hash(data: Array(password.utf8)))
     }
 
     /// `.some(role)` for a remembered check (role nil: it failed), nil when not remembered.
-    func lookup(_ key: String, now: EpochMillis) -> Role?? {
+    func lookup(_ key: Key, now: EpochMillis) -> Role?? {
         entries.withLock { entries in
             guard let entry = entries[key], entry.until > now else { return nil }
             return .some(entry.role)
         }
     }
 
-    func remember(_ key: String, role: Role?, until: EpochMillis, username: String) {
+    func remember(_ key: Key, role: Role?, until: EpochMillis) {
         entries.withLock { entries in
             if entries.count >= Self.capacity {
                 let now = until - AuthService.cacheLifetime
                 entries = entries.filter { $0.value.until > now }
                 if entries.count >= Self.capacity { entries.removeAll() }
             }
-            entries[key] = Entry(role: role, until: until, username: username)
+            entries[key] = Entry(role: role, until: until)
         }
     }
 
@@ -141,6 +147,6 @@ final class PasswordCache: Sendable {
     var count: Int { entries.withLock { $0.count } }
 
     func forget(username: String) {
-        entries.withLock { entries in entries = entries.filter { $0.value.username != username } }
+        entries.withLock { entries in entries = entries.filter { $0.key.username != username } }
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Re-reads `vane server`'s configuration file and applies what can change while it runs: the
@@ -84,6 +85,26 @@ public final class ConfigurationReloader: Sendable {
             running = next
             live.replace(with: LiveSettings.Snapshot(crossSite: next.crossSite, authentication: next.authentication))
             return Outcome(applied: applied, restartRequired: restart)
+        }
+    }
+
+    /// Reloads once and logs the outcome (what SIGHUP and the reload endpoint both do); returns
+    /// it, or the failure.
+    @discardableResult
+    public func reload(loggingTo logger: Logger, trigger: String) -> Result<Outcome, Failure> {
+        do {
+            let outcome = try reload()
+            logger.info("configuration reloaded", metadata: [
+                "trigger": "\(trigger)", "file": "\(file ?? "")",
+                "applied": "\(outcome.applied.joined(separator: ","))",
+            ])
+            if !outcome.restartRequired.isEmpty {
+                logger.warning("changed settings need a restart to take effect", metadata: ["settings": "\(outcome.restartRequired.joined(separator: ","))"])
+            }
+            return .success(outcome)
+        } catch {
+            logger.error("configuration reload failed", metadata: ["trigger": "\(trigger)", "error": "\(error)"])
+            return .failure(error)
         }
     }
 }

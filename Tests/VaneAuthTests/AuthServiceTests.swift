@@ -167,7 +167,7 @@ struct AuthServiceTests {
     @Test func passwordCacheIsBounded() {
         let cache = PasswordCache()
         for i in 0..<(PasswordCache.capacity * 2 + 10) {
-            cache.remember(PasswordCache.key(username: "u", password: "p\(i)"), role: nil, until: 100, username: "u")
+            cache.remember(PasswordCache.key(username: "u", password: "p\(i)"), role: nil, until: 100)
         }
         #expect(cache.count <= PasswordCache.capacity)
     }

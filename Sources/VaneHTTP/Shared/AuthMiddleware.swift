@@ -64,15 +64,16 @@ struct AccessRule: Sendable {
 
     /// Reads (GET, HEAD, and POSTs to paths ending in one of `readPOSTs`) need a reader, writes a
     /// writer; paths under one of `adminPaths` need an admin whatever the method.
-    static func byMethod(readPOSTs: Set<String> = [], adminPaths: [String] = []) -> AccessRule {
-        AccessRule { request in
+    static func byMethod(readPOSTs: [String] = [], adminPaths: [String] = []) -> AccessRule {
+        // Matched by suffix and prefix on the raw path: nothing is allocated per request.
+        let readSuffixes = readPOSTs.map { "/" + $0 }
+        let adminPrefixes = adminPaths.map { $0 + "/" }
+        return AccessRule { request in
             let path = request.uri.path
-            if adminPaths.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) { return .admin }
+            if adminPaths.contains(path) || adminPrefixes.contains(where: { path.hasPrefix($0) }) { return .admin }
             switch request.method {
             case .get, .head, .options: return .reader
-            case .post:
-                let tail = path.split(separator: "/").suffix(2).joined(separator: "/")
-                return readPOSTs.contains(tail) ? .reader : .writer
+            case .post: return readSuffixes.contains(where: { path.hasSuffix($0) }) ? .reader : .writer
             default: return .writer
             }
         }

@@ -57,7 +57,7 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
         guard let reloader else {
             throw VaneError(.invalidState, ConfigurationReloader.Failure.noFile.description)
         }
-        switch ReloadOnHangupService.reload(reloader, logger: context.logger, trigger: "POST \(Self.basePath)/-/reload") {
+        switch reloader.reload(loggingTo: context.logger, trigger: "POST \(Self.basePath)/-/reload") {
         case .success(let outcome):
             var w = JSONWriter()
             w.beginObject()
