@@ -32,6 +32,15 @@ struct CSVReaderTests {
         #expect(t.column(named: "x") == .numeric([0.1, 1.7976931348623157e308, Double.leastNonzeroMagnitude, -0.3, Double("12345678901234567890")!]))
     }
 
+    @Test("pandas' missing tokens leave a column numeric, those that start like a number too")
+    func missingTokensInNumericColumns() throws {
+        let t = try CSVReader.parse(text: "x\n1.5\nNA\n1.#IND\n-1.#QNAN\n#N/A\n2\n")
+        guard case .numeric(let v) = t.column(named: "x") else { Issue.record("x not numeric"); return }
+        #expect(v.count == 6)
+        #expect(v[0] == 1.5 && v[5] == 2)
+        #expect(v[1...4].allSatisfy { $0.isNaN })
+    }
+
     @Test func autoColumnSwitchesToTextKeepingEarlierRows() throws {
         let t = try CSVReader.parse(text: "c\n1\n2\nthree\n4\n")
         guard case .categorical(let c) = t.column(named: "c") else { Issue.record("c not text"); return }

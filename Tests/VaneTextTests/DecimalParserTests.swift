@@ -89,6 +89,40 @@ struct DecimalParserTests {
         #expect(lit("2E-3x")?.length == 4)
     }
 
+    @Test("wholeField: its fast loop and the general path agree with Double(String) and the integer flag")
+    func wholeFields() {
+        func whole(_ s: String) -> (value: Double, isInteger: Bool)? {
+            var c = s
+            return c.withUTF8 { DecimalParser.wholeField($0.baseAddress!, count: $0.count) }
+        }
+        #expect(whole("12")?.isInteger == true)
+        #expect(whole("-0")?.value.bitPattern == (-0.0).bitPattern)
+        #expect(whole("1.")?.isInteger == false)
+        #expect(whole(".5")?.value == 0.5)
+        #expect(whole("+3.25")?.value == 3.25)
+        #expect(whole("2e3")?.isInteger == false)
+        for text in ["", "-", "+", ".", "1.2.3", "1,", " 1", "1 ", "1e", "e1", "0x10", "1.#IND", "inf"] {
+            #expect(whole(text) == nil, "\(text)")
+        }
+        // Random decimals of 1–25 digits on each side of the point, signed or not: the fast loop
+        // takes the short ones, the general path the rest; both must give Double(String)'s bits.
+        var rng = SplitMix(state: 7)
+        let digits = Array("0123456789")
+        for _ in 0..<50_000 {
+            var s = ["", "-", "+"][Int.random(in: 0..<3, using: &rng)]
+            let before = Int.random(in: 0...(Bool.random(using: &rng) ? 25 : 9), using: &rng)
+            let after = Int.random(in: 0...(Bool.random(using: &rng) ? 25 : 9), using: &rng)
+            for _ in 0..<before { s.append(digits[Int.random(in: 0..<10, using: &rng)]) }
+            let point = after > 0 || Bool.random(using: &rng)
+            if point { s.append(".") }
+            for _ in 0..<after { s.append(digits[Int.random(in: 0..<10, using: &rng)]) }
+            let got = whole(s)
+            guard before + after > 0 else { #expect(got == nil, "\(s)"); continue }
+            #expect(got?.value.bitPattern == Double(s)?.bitPattern, "\(s)")
+            #expect(got?.isInteger == !point, "\(s)")
+        }
+    }
+
     @Test("100,000 random doubles round-trip through their shortest and their %.17g text")
     func randomDoubles() {
         var rng = SplitMix(state: 0x5EED)

@@ -49,15 +49,15 @@ enum FieldParser {
     }
 
     /// Parses `p[0..<n]` (surrounding spaces ignored): a decimal through ``DecimalParser``
-    /// (correctly rounded), else, when it holds no digits, a name (`inf`, `nan`, a missing token).
+    /// (correctly rounded), else a name (`inf`, `nan`, a missing token such as `1.#IND`).
     @inline(__always)
     static func parse(_ p0: UnsafePointer<UInt8>, _ n0: Int) -> Parsed {
         var p = p0, n = n0
         while n > 0 && isSpace(p[0]) { p += 1; n -= 1 }
         while n > 0 && isSpace(p[n - 1]) { n -= 1 }
         if n == 0 { return .missing }
-        guard let literal = DecimalParser.prefix(p, count: n, grammar: .field) else { return parseSpecial(p, n) }
-        return literal.length == n ? .number(literal.value, isInteger: literal.isInteger) : .invalid
+        guard let number = DecimalParser.wholeField(p, count: n) else { return parseSpecial(p, n) }
+        return .number(number.value, isInteger: number.isInteger)
     }
 
     /// `inf`, `infinity` (any case, optional sign) and `nan`.
