@@ -1,14 +1,44 @@
-/// Generators for the identifiers MLflow clients expect.
+/// Generators for the identifiers MLflow clients expect, and for request ids.
 public enum Identifiers {
     /// A random 32-character lowercase hex id, the shape of MLflow run ids.
     public static func hex32() -> String {
         var g = SystemRandomNumberGenerator()
         let hi = g.next() as UInt64, lo = g.next() as UInt64
-        return hex(hi) + hex(lo)
+        return String(unsafeUninitializedCapacity: 32) { out in
+            write(hi, into: out, at: 0)
+            write(lo, into: out, at: 16)
+            return 32
+        }
     }
 
-    private static func hex(_ v: UInt64) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+    /// A random (version 4) UUID in its lowercase 36-character form, `8-4-4-4-12` hex digits:
+    /// the id Vane gives a request that came without one. Built from the bytes directly, without
+    /// Foundation's formatter, because it runs once per inference request.
+    public static func uuid() -> String {
+        var g = SystemRandomNumberGenerator()
+        var hi = g.next() as UInt64, lo = g.next() as UInt64
+        hi = (hi & ~0xF000) | 0x4000                              // version 4
+        lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 4122 variant
+        return String(unsafeUninitializedCapacity: 36) { out in
+            let digits: StaticString = "0123456789abcdef"
+            let d = digits.utf8Start
+            var o = 0
+            for i in 0..<32 {
+                if i == 8 || i == 12 || i == 16 || i == 20 { out[o] = UInt8(ascii: "-"); o += 1 }
+                let word = i < 16 ? hi : lo
+                out[o] = d[Int((word >> UInt64(60 - 4 * (i & 15))) & 0xF)]
+                o += 1
+            }
+            return 36
+        }
+    }
+
+    /// Writes `v` as 16 lowercase hex digits at `offset`.
+    private static func write(_ v: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        let digits: StaticString = "0123456789abcdef"
+        let d = digits.utf8Start
+        for i in 0..<16 {
+            out[offset + i] = d[Int((v >> UInt64(60 - 4 * i)) & 0xF)]
+        }
     }
 }

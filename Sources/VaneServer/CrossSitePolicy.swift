@@ -13,7 +13,9 @@ import Foundation
 public struct CrossSitePolicy: Sendable, Equatable {
     /// Allowed `Host` patterns: a name or address, optionally with `:port`; `*` matches any run of
     /// characters (`*.example.com`, `10.*`); `*` alone allows every host.
-    public var allowedHosts: [String]
+    public var allowedHosts: [String] { didSet { hostPatterns = Self.patterns(allowedHosts) } }
+    /// ``allowedHosts`` split into name and port once, not on every request.
+    private var hostPatterns: [HostPattern]
     /// Origins (`scheme://host[:port]`, `*` wildcards allowed) whose pages may call Vane; they get
     /// CORS headers and preflight answers.
     public var corsOrigins: [String]
@@ -21,6 +23,32 @@ public struct CrossSitePolicy: Sendable, Equatable {
     public init(allowedHosts: [String], corsOrigins: [String] = []) {
         self.allowedHosts = allowedHosts.map { $0.lowercased() }
         self.corsOrigins = corsOrigins
+        self.hostPatterns = Self.patterns(self.allowedHosts)
+    }
+
+    /// One allowed-host pattern: `*` alone, or a name pattern with or without a port.
+    private struct HostPattern: Sendable, Equatable {
+        var matchesAll: Bool
+        /// The name part (the whole pattern when it has no port).
+        var name: String
+        var port: Int?
+        var hasWildcard: Bool
+
+        func matches(name host: String, port hostPort: Int?) -> Bool {
+            if matchesAll { return true }
+            if let port, port != hostPort { return false }
+            return hasWildcard ? CrossSitePolicy.glob(name, matches: host) : name == host
+        }
+    }
+
+    private static func patterns(_ hosts: [String]) -> [HostPattern] {
+        hosts.map { pattern in
+            if pattern == "*" { return HostPattern(matchesAll: true, name: pattern, port: nil, hasWildcard: true) }
+            if let (name, port) = splitHost(pattern), let port {
+                return HostPattern(matchesAll: false, name: name, port: port, hasWildcard: name.utf8.contains(UInt8(ascii: "*")))
+            }
+            return HostPattern(matchesAll: false, name: pattern, port: nil, hasWildcard: pattern.utf8.contains(UInt8(ascii: "*")))
+        }
     }
 
     /// The loopback names, with any port.
@@ -46,16 +74,9 @@ public struct CrossSitePolicy: Sendable, Equatable {
 
     /// Whether a `Host` header value is allowed.
     public func allows(host header: String) -> Bool {
-        guard let (name, port) = Self.splitHost(header.lowercased()) else { return false }
-        for pattern in allowedHosts {
-            if pattern == "*" { return true }
-            if let (patternName, patternPort) = Self.splitHost(pattern), patternPort != nil {
-                if patternPort == port, Self.glob(patternName, matches: name) { return true }
-            } else if Self.glob(pattern, matches: name) {
-                return true
-            }
-        }
-        return false
+        let hasUpper = header.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        guard let (name, port) = Self.splitHost(hasUpper ? header.lowercased() : header) else { return false }
+        return hostPatterns.contains { $0.matches(name: name, port: port) }
     }
 
     /// Whether a page at `origin` may send state-changing requests to a server reached as `host`
@@ -94,15 +115,12 @@ public struct CrossSitePolicy: Sendable, Equatable {
             guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (0...65535).contains(port) else { return nil }
             return (name, port)
         }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1: return text.isEmpty ? nil : (text, nil)
-        case 2:
-            guard !parts[0].isEmpty, let port = Int(parts[1]), (0...65535).contains(port) else { return nil }
-            return (String(parts[0]), port)
-        default:
-            return nil
-        }
+        let utf8 = text.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return text.isEmpty ? nil : (text, nil) }
+        let portText = text[text.index(after: colon)...]
+        guard colon != text.startIndex, !portText.utf8.contains(UInt8(ascii: ":")),
+              let port = Int(portText), (0...65535).contains(port) else { return nil }
+        return (String(text[..<colon]), port)
     }
 
     /// Shell-style matching with `*` only, without recursion (greedy with backtracking to the

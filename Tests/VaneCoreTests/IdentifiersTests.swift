@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VaneCore
 
@@ -30,6 +31,27 @@ struct IdentifiersTests {
         let ids = (0..<4_000).map { _ in Array(Identifiers.hex32()) }
         for position in 0..<32 {
             let seen = Set(ids.map { $0[position] })
+            #expect(seen == Self.hexDigits, "position \(position) only saw \(seen.sorted())")
+        }
+    }
+
+    @Test("uuid is a lowercase version-4 RFC 4122 UUID that Foundation reads back, all random digits varying")
+    func uuids() throws {
+        let ids = (0..<4_000).map { _ in Identifiers.uuid() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(500) {
+            #expect(id.utf8.count == 36, "\(id)")
+            let parsed = try #require(UUID(uuidString: id), "\(id)")
+            #expect(parsed.uuidString.lowercased() == id)
+            let chars = Array(id)
+            #expect(chars[8] == "-" && chars[13] == "-" && chars[18] == "-" && chars[23] == "-", "\(id)")
+            #expect(chars[14] == "4", "\(id)")
+            #expect("89ab".contains(chars[19]), "\(id)")
+        }
+        // Every position but the fixed ones takes every hex digit.
+        let digits = ids.map { Array($0.replacingOccurrences(of: "-", with: "")) }
+        for position in 0..<32 where position != 12 && position != 16 {
+            let seen = Set(digits.map { $0[position] })
             #expect(seen == Self.hexDigits, "position \(position) only saw \(seen.sorted())")
         }
     }

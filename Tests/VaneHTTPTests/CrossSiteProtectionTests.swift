@@ -144,7 +144,15 @@ struct CrossSiteProtectionTests {
         #expect(!policy.allows(host: "[fd00::2]"))
         #expect(!policy.allows(host: "vane.internal:99999"))
         #expect(!policy.allows(host: "vane.internal:5000:1"))
+        #expect(!policy.allows(host: ":5000"))
+        #expect(!policy.allows(host: "vane.internal:"))
         #expect(CrossSitePolicy(allowedHosts: ["*"]).allows(host: "anything.example"))
+        // Patterns set after creation are the ones checked.
+        var changed = policy
+        changed.allowedHosts = ["other.example:9000"]
+        #expect(!changed.allows(host: "vane.internal"))
+        #expect(changed.allows(host: "OTHER.example:9000"))
+        #expect(!changed.allows(host: "other.example"))
         let defaults = CrossSitePolicy.defaults(listenHost: "192.168.1.5")
         #expect(defaults.allows(host: "192.168.1.5:5000"))
         #expect(defaults.allows(host: "localhost"))

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 import VaneCore
-import VaneHTTP
+@testable import VaneHTTP
 
 /// Request bodies are bounded before work starts and broken framing is a 400: over a real socket,
 /// as an attacker would send them.
@@ -10,6 +10,16 @@ import VaneHTTP
 struct RequestBodyLimitsTests {
     static let create = "/api/2.0/mlflow/experiments/create"
     static let json = [("Content-Type", "application/json")]
+
+    @Test("a length header is digits with optional spaces around, within Int")
+    func lengthHeaderValues() {
+        #expect(BodyReader.nonNegativeInteger("0") == 0)
+        #expect(BodyReader.nonNegativeInteger(" 1234\t") == 1234)
+        #expect(BodyReader.nonNegativeInteger(String(Int.max)) == Int.max)
+        for bad in ["", " ", "-1", "+1", "1 2", "12a", "0x10", "1e3", "9223372036854775808", "１２"] {
+            #expect(BodyReader.nonNegativeInteger(bad) == nil, "\(bad)")
+        }
+    }
 
     /// A body shorter than its Content-Length (the client gives up and half-closes) is malformed,
     /// not too large.

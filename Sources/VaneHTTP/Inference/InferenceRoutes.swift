@@ -134,7 +134,7 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
                                 protocol: .openInference) { _ in
             let body = try await Self.collect(request)
             let headerLength = try request.headers[OIPResponse.headerLengthField].map { text throws(VaneError) -> Int in
-                guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+                guard let n = BodyReader.nonNegativeInteger(text) else {
                     throw VaneError.invalid("Inference-Header-Content-Length must be a non-negative integer")
                 }
                 return n == 0 ? body.count : n

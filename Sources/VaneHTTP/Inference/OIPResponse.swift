@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import VaneCore
 import VaneModels
 import VaneServing
 
@@ -18,7 +19,7 @@ struct OIPResponse {
         json.beginObject()
         json.field("model_name", model.name)
         json.field("model_version", model.version)
-        json.field("id", id ?? UUID().uuidString.lowercased())
+        json.field("id", id ?? Identifiers.uuid())
         json.beginObject("parameters")
         json.endObject()
         json.beginArray("outputs")

@@ -39,10 +39,31 @@ enum BodyReader {
     /// non-negative integer is a 400.
     static func declaredLength(_ request: Request) throws(VaneError) -> Int? {
         guard let text = request.headers[.contentLength] else { return nil }
-        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+        guard let n = nonNegativeInteger(text) else {
             throw VaneError.invalid("Content-Length must be a non-negative integer")
         }
         return n
+    }
+
+    /// A header value as a non-negative decimal integer (spaces and tabs around it ignored);
+    /// nil when it is anything else or too large for an `Int`.
+    static func nonNegativeInteger(_ text: String) -> Int? {
+        var n = 0
+        var digits = 0
+        var trailing = false
+        for c in text.utf8 {
+            if c == 0x20 || c == 0x09 {
+                if digits > 0 { trailing = true }
+                continue
+            }
+            guard !trailing, c >= 0x30, c <= 0x39 else { return nil }
+            let (m, o1) = n.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int(c - 0x30))
+            guard !o1, !o2 else { return nil }
+            n = a
+            digits += 1
+        }
+        return digits > 0 ? n : nil
     }
 
     /// A body that broke off or whose framing is malformed.
