@@ -61,14 +61,15 @@ let package = Package(
         .target(name: "VaneMonitoring", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
         .target(name: "VaneSeries", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
         .target(name: "VaneServing", dependencies: [
-            "VaneCore", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
+            "VaneCore", "VaneStorage", "VaneText", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         // The composition root: opens storage, runs every module's migrations, builds the stores.
         // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
         .target(name: "VaneServer", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneText",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneText", "VaneServing",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@ import VaneArtifacts
 import VaneAuth
 import VaneCore
 import VaneRegistry
+import VaneServing
 import VaneStorage
 import VaneTracking
 
@@ -14,6 +15,10 @@ public struct VaneStores: Sendable {
     public let artifacts: any ArtifactStore
     /// Tokens and users, and the checking of credentials.
     public let auth: AuthService
+    /// Every registered model version, loaded on first use, for inference.
+    public let models: RegistryModelCatalog
+    /// The deployments; call ``DeploymentService/restore()`` before serving.
+    public let deployments: DeploymentService
 
     /// Every migration of every domain, in order.
     public static var migrations: SchemaMigrations {
@@ -21,6 +26,7 @@ public struct VaneStores: Sendable {
         TrackingSchema.register(in: &m)
         RegistrySchema.register(in: &m)
         AuthSchema.register(in: &m)
+        DeploymentSchema.register(in: &m)
         return m
     }
 
@@ -47,5 +53,9 @@ public struct VaneStores: Sendable {
         self.registry = ValidatingRegistryStore(SQLiteRegistryStore(database: database, clock: clock))
         self.artifacts = artifacts
         self.auth = AuthService(store: SQLiteAuthStore(database: database, clock: clock), clock: clock)
+        let resolver = ModelResolver(tracking: tracking, registry: registry, artifacts: artifacts)
+        self.models = RegistryModelCatalog(resolver: resolver, registry: registry)
+        self.deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: resolver,
+                                             catalog: models, clock: clock)
     }
 }

@@ -33,6 +33,8 @@ public struct InferencePrediction: Sendable {
     public let model: ServedModel
     public let outputs: [ModelOutput]
     public let rowCount: Int
+    /// The deployment's variant that answered, when the request went to a deployment.
+    public var variant: String? = nil
 }
 
 /// Inference over a ``ModelCatalog``, one call per request: resolve the model, let the wire layer
@@ -45,22 +47,33 @@ public struct InferenceService: Sendable {
 
     /// The models this service answers for.
     public let catalog: any ModelCatalog
+    /// The deployments it answers for, before the catalog's models of the same name.
+    public let deployments: DeploymentService?
     /// Batches with more values than this are scored off the cooperative pool.
     public let offloadThreshold: Int
 
-    public init(catalog: any ModelCatalog, offloadThreshold: Int = InferenceService.offloadThreshold) {
+    public init(catalog: any ModelCatalog, deployments: DeploymentService? = nil, offloadThreshold: Int = InferenceService.offloadThreshold) {
         self.catalog = catalog
+        self.deployments = deployments
         self.offloadThreshold = offloadThreshold
     }
 
     /// The model `name` at `version` (nil: the catalog's default); `notFound` when unknown.
+    /// A deployment `name` (without a version) gives its primary variant.
     public func model(named name: String, version: String?) async throws -> ServedModel {
-        try await catalog.model(named: name, version: version)
+        if version == nil, let deployments {
+            if let live = deployments.live(named: name) { return live.primary.served }
+            if let reason = deployments.unavailableReason(named: name) {
+                throw VaneError(.unavailable, "Deployment \(name) is not serving: \(reason)")
+            }
+        }
+        return try await catalog.model(named: name, version: version)
     }
 
-    /// The versions clients may address `name` by.
+    /// The versions clients may address `name` by; a deployment's variants.
     public func versions(of name: String) async throws -> [String] {
-        try await catalog.versions(of: name)
+        if let live = deployments?.live(named: name) { return live.variants.map(\.name) }
+        return try await catalog.versions(of: name)
     }
 
     /// Answers one request for the model `name` at `version` that arrived by `proto`.
@@ -73,11 +86,24 @@ public struct InferenceService: Sendable {
     /// record it against). Otherwise the request counts once in the model's metrics: its rows and
     /// latency (from decoding to the encoded answer), or an error when `decode`, the batch, the
     /// prediction or `encode` throws.
+    ///
+    /// Without a version, a deployment named `name` answers before a registered model of that
+    /// name: its routing picks the variant (`header` gives a request header's value for a
+    /// `header:` routing key), and the prediction says which variant answered.
     public func infer<Decoded, Answer>(
         model name: String, version: String?, protocol proto: InferenceMetrics.InferenceProtocol,
+        header: (String) -> String? = { _ in nil },
         decode: (ServedModel) async throws -> (request: InferenceRequest, decoded: Decoded),
         encode: (InferencePrediction, Decoded) throws -> Answer
     ) async throws -> Answer {
+        if version == nil, let deployments {
+            if let live = deployments.live(named: name) {
+                return try await infer(live, protocol: proto, header: header, decode: decode, encode: encode)
+            }
+            if let reason = deployments.unavailableReason(named: name) {
+                throw VaneError(.unavailable, "Deployment \(name) is not serving: \(reason)")
+            }
+        }
         let served = try await catalog.model(named: name, version: version)
         let start = DispatchTime.now().uptimeNanoseconds
         do {
@@ -91,6 +117,86 @@ public struct InferenceService: Sendable {
             served.metrics.record(proto, rows: 0, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: true)
             throw error
         }
+    }
+
+    /// One request to a deployment: route, decode (for an `input:` key first against the
+    /// primary variant, again against the chosen one when its inputs differ), score, encode.
+    func infer<Decoded, Answer>(
+        _ live: LiveDeployment, protocol proto: InferenceMetrics.InferenceProtocol,
+        header: (String) -> String?,
+        decode: (ServedModel) async throws -> (request: InferenceRequest, decoded: Decoded),
+        encode: (InferencePrediction, Decoded) throws -> Answer
+    ) async throws -> Answer {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var member: LiveDeployment.Member
+        var decodedRequest: (request: InferenceRequest, decoded: Decoded)?
+        switch live.deployment.spec.routingKey {
+        case .header(let field)?:
+            member = live.variant(forKey: header(field))
+        case .input(let input)?:
+            let primary = live.primary
+            do {
+                decodedRequest = try await decode(primary.served)
+            } catch {
+                primary.served.metrics.record(proto, rows: 0, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: true)
+                throw error
+            }
+            member = live.variant(forKey: decodedRequest.flatMap { Self.routingValue(of: input, in: $0.request.input, model: primary.served) })
+            if member.name != primary.name, case .batch? = decodedRequest?.request.input,
+               !Self.sameInputs(primary.served.signature, member.served.signature) {
+                decodedRequest = nil
+            }
+        case nil:
+            member = live.variant(forKey: nil)
+        }
+        let served = member.served
+        do {
+            let (request, decoded): (InferenceRequest, Decoded)
+            if let decodedRequest { (request, decoded) = decodedRequest } else { (request, decoded) = try await decode(served) }
+            let batch = try Self.batch(request.input, for: served)
+            let outputs = try await predict(served, batch, outputs: request.outputs)
+            var prediction = InferencePrediction(model: served, outputs: outputs, rowCount: batch.rowCount)
+            prediction.variant = member.name
+            let answer = try encode(prediction, decoded)
+            served.metrics.record(proto, rows: batch.rowCount, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: false)
+            return answer
+        } catch {
+            served.metrics.record(proto, rows: 0, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: true)
+            throw error
+        }
+    }
+
+    /// Whether a batch built for one signature fits the other: same feature count and names.
+    static func sameInputs(_ a: ModelSignature, _ b: ModelSignature) -> Bool {
+        a.featureCount == b.featureCount && a.featureNames == b.featureNames
+    }
+
+    /// The value of input `name` in the first row of `input`, as routing-key text (integers
+    /// without a fraction); nil when the request does not carry it.
+    static func routingValue(of name: String, in input: InferenceRequest.Input, model: ServedModel) -> String? {
+        let value: Double?
+        switch input {
+        case .tensors(let tensors):
+            if let tensor = tensors.first(where: { $0.name == name }) {
+                value = tensor.values.first
+            } else if tensors.count == 1, let index = model.signature.featureNames?.firstIndex(of: name),
+                      let tensor = tensors.first, tensor.shape.count == 2, index < tensor.shape[1] {
+                value = tensor.values.count > index ? tensor.values[index] : nil
+            } else {
+                value = nil
+            }
+        case .columns(let columns, _):
+            value = columns.first { $0.name == name }?.values.first
+        case .rowMajor(let values, let rowCount, let names):
+            guard rowCount > 0, let index = names.firstIndex(of: name), index < values.count else { return nil }
+            value = values[index]
+        case .batch(let batch):
+            guard batch.rowCount > 0, let index = model.signature.featureNames?.firstIndex(of: name), index < batch.featureCount else { return nil }
+            value = batch.values[index]
+        }
+        guard let value, !value.isNaN else { return nil }
+        if value == value.rounded(), abs(value) < 9.0e15 { return String(Int64(value)) }
+        return "\(value)"
     }
 
     /// The batch `input` describes for `served`.

@@ -105,6 +105,14 @@ struct ServerCommand: AsyncParsableCommand {
         } else if !configuration.authentication, !VaneServerConfiguration.isLoopback(host) {
             logger.warning("listening on \(host) without authentication (--insecure): anyone who can reach it can read and change everything")
         }
+        do {
+            for (name, reason) in try await stores.deployments.restore().sorted(by: { $0.key < $1.key }) {
+                logger.error("deployment \(name) cannot be served: \(reason)")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("vane server: cannot read the deployments: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
                                              running: configuration, live: LiveSettings(configuration))
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)

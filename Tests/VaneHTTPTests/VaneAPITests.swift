@@ -4,6 +4,8 @@ import Hummingbird
 import Testing
 import VaneAuth
 import VaneCore
+import VaneModels
+import VaneServing
 import VaneStorage
 @testable import VaneHTTP
 
@@ -23,8 +25,11 @@ struct VaneAPITests {
     /// The routes the Vane group registers, as OpenAPI would name them.
     static var registered: Set<Operation> {
         // The table only: no route runs, so the store behind the auth service is never opened.
-        let auth = AuthService(store: SQLiteAuthStore(database: try! VaneDatabase.inMemory()))
-        return Set(VaneAPIRoutes<VaneRequestContext>(surfaces: [], auth: auth).routes.map { route in
+        let database = try! VaneDatabase.inMemory()
+        let auth = AuthService(store: SQLiteAuthStore(database: database))
+        let deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: ModelResolver(),
+                                            catalog: SingleModelCatalog(ServedModel(name: "unused", version: nil, model: UnusedModel())))
+        return Set(VaneAPIRoutes<VaneRequestContext>(surfaces: [], auth: auth, deployments: deployments).routes.map { route in
             let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return Operation(method: route.method.rawValue, path: base + "/" + path.joined(separator: "/"))
         })
@@ -149,4 +154,12 @@ struct VaneAPITests {
         #expect(error?.string("message")?.isEmpty == false, "\(what)", sourceLocation: sourceLocation)
         #expect(error?.keys.sorted() == ["code", "message"], "\(what)", sourceLocation: sourceLocation)
     }
+}
+
+/// A model no test scores: the route table needs a catalog to exist, not to answer.
+private struct UnusedModel: InferenceModel {
+    var signature: ModelSignature {
+        ModelSignature(platform: "xgboost", inputName: "input-0", inputDatatype: .fp32, featureCount: 1, featureNames: nil, outputs: [])
+    }
+    func predict(_ batch: FeatureBatch, outputs: Set<String>?) throws(ModelError) -> [ModelOutput] { [] }
 }

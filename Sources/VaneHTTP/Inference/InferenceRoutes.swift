@@ -18,8 +18,24 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
     /// Resolves, batches, predicts and measures each request; these routes only decode and encode.
     let service: InferenceService
 
-    init(catalog: any ModelCatalog) {
-        service = InferenceService(catalog: catalog)
+    init(catalog: any ModelCatalog, deployments: DeploymentService? = nil) {
+        service = InferenceService(catalog: catalog, deployments: deployments)
+    }
+
+    /// The response header that names the deployment variant that answered.
+    static var variantField: HTTPField.Name { HTTPField.Name("x-vane-variant")! }
+
+    /// A request header's value by name, for a deployment's `header:` routing key.
+    static func header(of request: Request) -> (String) -> String? {
+        { name in HTTPField.Name(name).flatMap { request.headers[$0] } }
+    }
+
+    /// `response` with the variant that answered named in ``variantField``.
+    static func naming(_ variant: String?, in response: Response) -> Response {
+        guard let variant else { return response }
+        var response = response
+        response.headers[variantField] = variant
+        return response
     }
 
     /// `/v2/…`: health, server and model metadata, model readiness and infer, on the `/v2` group
@@ -131,7 +147,7 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
 
     func infer(_ request: Request, context: Context) async throws -> Response {
         try await service.infer(model: context.parameters.get("name") ?? "", version: context.parameters.get("version"),
-                                protocol: .openInference) { _ in
+                                protocol: .openInference, header: Self.header(of: request)) { _ in
             let body = try await Self.collect(request)
             let headerLength = try request.headers[OIPResponse.headerLengthField].map { text throws(VaneError) -> Int in
                 guard let n = BodyReader.nonNegativeInteger(text) else {
@@ -150,17 +166,20 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
             let response = OIPResponse(model: prediction.model, id: oip.id, outputs: outputs, rowCount: prediction.rowCount) { name in
                 (binaryByName[name] ?? nil) ?? oip.binaryDataOutput
             }
-            return response.response()
+            return Self.naming(prediction.variant, in: response.response())
         }
     }
 
     func score(_ request: Request, context: Context, name: String, version: String?) async throws -> Response {
-        try await service.infer(model: name, version: version, protocol: .mlflowScoring) { served in
-            let body = try await Self.collect(request)
-            let batch = try ScoringRequest.batch(body: body, contentType: request.headers[.contentType], model: served)
+        // The body is read once, even when a deployment decodes it against two variants.
+        var body: [UInt8]?
+        return try await service.infer(model: name, version: version, protocol: .mlflowScoring, header: Self.header(of: request)) { served in
+            if body == nil { body = try await Self.collect(request) }
+            let batch = try ScoringRequest.batch(body: body ?? [], contentType: request.headers[.contentType], model: served)
             return (InferenceRequest(.batch(batch)), ())
         } encode: { prediction, _ in
-            ScoringRequest.response(outputs: prediction.outputs, model: prediction.model, rowCount: prediction.rowCount).response()
+            Self.naming(prediction.variant,
+                        in: ScoringRequest.response(outputs: prediction.outputs, model: prediction.model, rowCount: prediction.rowCount).response())
         }
     }
 

@@ -25,10 +25,7 @@ public enum VaneApplication {
     /// replaces on `POST /api/vane/v1/-/reload` and `SIGHUP`.
     public static func makeRouter(stores: VaneStores, settings: LiveSettings, reloader: ConfigurationReloader?) -> Router<VaneRequestContext> {
         let builder = RouterBuilder(settings: settings, auth: stores.auth)
-        let catalog = RegistryModelCatalog(
-            resolver: ModelResolver(tracking: stores.tracking, registry: stores.registry, artifacts: stores.artifacts),
-            registry: stores.registry)
-        let inference = InferenceRoutes<VaneRequestContext>(catalog: catalog)
+        let inference = InferenceRoutes<VaneRequestContext>(catalog: stores.models, deployments: stores.deployments)
         inference.addOpenInferenceRoutes(to: builder.surface("v2", errors: OIPErrorMiddleware(), access: .reader))
         inference.addRegistryScoringRoutes(to: builder.surface("models", errors: ScoringErrorMiddleware(), access: .reader))
 
@@ -43,7 +40,7 @@ public enum VaneApplication {
             builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware(), access: .mlflow)
                 .get("server-info") { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
         }
-        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth, reloader: reloader)
+        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth, reloader: reloader, deployments: stores.deployments)
             .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware(),
                                            access: VaneAPIRoutes<VaneRequestContext>.access))
         return builder.finish()

@@ -5,6 +5,7 @@ import NIOCore
 import VaneAuth
 import VaneCore
 import VaneServer
+import VaneServing
 
 /// One wire surface a Vane server serves, as `GET /api/vane/v1/server` lists it.
 struct ServedSurface: Sendable {
@@ -37,6 +38,8 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
     let auth: AuthService
     /// The configuration file's reloader; nil when the server has no file (or is a test's).
     var reloader: ConfigurationReloader? = nil
+    /// The deployments, for the routes of ``deploymentRoutes``; nil serves none.
+    var deployments: DeploymentService? = nil
 
     /// Every route of the surface, in the order they are registered.
     var routes: [Route] {
@@ -47,7 +50,7 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
                          body: .init(byteBuffer: ByteBuffer(string: VaneOpenAPI.document)))
             },
             Route(method: .post, path: "-/reload") { _, context in try reload(context) },
-        ] + authRoutes
+        ] + authRoutes + deploymentRoutes
     }
 
     /// `POST -/reload`: reads the configuration file again, as `SIGHUP` does. A file with an

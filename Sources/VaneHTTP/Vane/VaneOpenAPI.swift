@@ -181,6 +181,53 @@ enum VaneOpenAPI {
             "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"204": {"description": "Deleted."}, "default": {"$ref": "#/components/responses/Error"}}
           }
+        },
+        "/api/vane/v1/deployments": {
+          "get": {
+            "operationId": "listDeployments",
+            "summary": "Every deployment, by name.",
+            "parameters": [{"$ref": "#/components/parameters/PageSize"}, {"$ref": "#/components/parameters/PageToken"}],
+            "responses": {
+              "200": {"description": "One page of deployments.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["deployments"],
+                "properties": {"deployments": {"type": "array", "items": {"$ref": "#/components/schemas/Deployment"}}, "next_page_token": {"type": "string"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/deployments/{name}": {
+          "get": {
+            "operationId": "getDeployment",
+            "summary": "One deployment: its declaration, what each model resolved to, and its state.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The deployment.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["deployment"], "properties": {"deployment": {"$ref": "#/components/schemas/Deployment"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "put": {
+            "operationId": "applyDeployment",
+            "summary": "Applies a declaration, idempotently: resolves every model (an alias becomes the version it names now), loads them and swaps the deployment in at once; requests in flight finish on what they started with. A declaration that is invalid or names a model that cannot be loaded changes nothing (400). Sent as JSON or YAML; its name may be left out, and must otherwise be the path's.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}}],
+            "requestBody": {"required": true, "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/DeploymentDeclaration"}},
+              "application/yaml": {"schema": {"$ref": "#/components/schemas/DeploymentDeclaration"}}
+            }},
+            "responses": {
+              "200": {"description": "Applied over an existing deployment (changed false when nothing changed).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AppliedDeployment"}}}},
+              "201": {"description": "Created.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AppliedDeployment"}}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteDeployment",
+            "summary": "Deletes a deployment; requests in flight finish.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "Deleted."}, "default": {"$ref": "#/components/responses/Error"}}
+          }
         }
       },
       "components": {
@@ -242,6 +289,65 @@ enum VaneOpenAPI {
               "created_at": {"type": "integer"},
               "updated_at": {"type": "integer"}
             }
+          },
+          "DeploymentDeclaration": {
+            "type": "object",
+            "required": ["variants"],
+            "additionalProperties": false,
+            "properties": {
+              "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
+              "variants": {"type": "array", "minItems": 1, "maxItems": 16, "items": {
+                "type": "object", "required": ["name", "model", "weight"], "additionalProperties": false,
+                "properties": {
+                  "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"},
+                  "model": {"type": "string", "description": "models:/name/version, models:/name@alias, models:/name/stage or runs:/id/path."},
+                  "weight": {"type": "number", "minimum": 0}
+                }
+              }},
+              "shadows": {"type": "array", "maxItems": 8, "items": {
+                "type": "object", "required": ["name", "model"], "additionalProperties": false,
+                "properties": {"name": {"type": "string"}, "model": {"type": "string"}, "sample": {"type": "number", "minimum": 0, "maximum": 1, "default": 1}}
+              }},
+              "routing": {"type": "object", "properties": {"key": {"type": "string", "description": "header:NAME or input:NAME; absent routes each request at random by weight."}}},
+              "rollout": {"type": "object"},
+              "experiment": {"type": "object"}
+            }
+          },
+          "Deployment": {
+            "type": "object",
+            "required": ["name", "state", "generation", "created_at", "updated_at", "variants", "shadows"],
+            "properties": {
+              "name": {"type": "string"},
+              "state": {"type": "string", "enum": ["serving", "unavailable"]},
+              "reason": {"type": "string", "description": "Why an unavailable deployment could not be loaded when the server started."},
+              "generation": {"type": "integer", "description": "1 when created, one more with every change."},
+              "created_at": {"type": "integer"},
+              "updated_at": {"type": "integer"},
+              "routing_key": {"type": "string"},
+              "variants": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "model": {"type": "string"}, "weight": {"type": "number"},
+                "share": {"type": "number", "description": "The weight normalised: the share of requests it answers."},
+                "resolved": {"$ref": "#/components/schemas/ResolvedModel"}
+              }}},
+              "shadows": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "model": {"type": "string"}, "sample": {"type": "number"},
+                "resolved": {"$ref": "#/components/schemas/ResolvedModel"}
+              }}}
+            }
+          },
+          "ResolvedModel": {
+            "type": "object",
+            "required": ["source"],
+            "properties": {
+              "source": {"type": "string", "description": "What is loaded: models:/name/version, or the declared runs:/ URI."},
+              "registered_model": {"type": "string"},
+              "version": {"type": "string"}
+            }
+          },
+          "AppliedDeployment": {
+            "type": "object",
+            "required": ["changed", "deployment"],
+            "properties": {"changed": {"type": "boolean"}, "deployment": {"$ref": "#/components/schemas/Deployment"}}
           },
           "Surface": {
             "type": "object",

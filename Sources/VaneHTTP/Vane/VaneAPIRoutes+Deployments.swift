@@ -1,0 +1,134 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+import VaneCore
+import VaneServing
+import VaneText
+
+/// Deployments in Vane's API: `PUT deployments/{name}` applies a declaration (JSON or YAML),
+/// `GET` lists them or shows one, `DELETE` removes one.
+extension VaneAPIRoutes {
+    /// The routes of this extension (none when the server has no deployments).
+    var deploymentRoutes: [Route] {
+        guard let deployments else { return [] }
+        return [
+            Route(method: .get, path: "deployments") { request, _ in try Self.listDeployments(request, deployments) },
+            Route(method: .get, path: "deployments/:name") { _, context in
+                try Self.showDeployment(try context.parameters.require("name"), deployments)
+            },
+            Route(method: .put, path: "deployments/:name") { request, context in
+                try await Self.applyDeployment(request, name: try context.parameters.require("name"), deployments)
+            },
+            Route(method: .delete, path: "deployments/:name") { _, context in
+                try await deployments.delete(named: try context.parameters.require("name"))
+                return Response(status: .noContent)
+            },
+        ]
+    }
+
+    /// The media types a declaration may be sent as.
+    static var declarationTypes: [String] { ["application/json", "application/yaml", "application/x-yaml", "text/yaml"] }
+
+    static func applyDeployment(_ request: Request, name: String, _ deployments: DeploymentService) async throws -> Response {
+        let media = request.headers[.contentType].map(Self.mediaType) ?? ""
+        guard declarationTypes.contains(media) else {
+            throw MLflowError(status: .unsupportedMediaType, errorCode: "BAD_REQUEST",
+                              message: "A deployment is declared as \(declarationTypes.joined(separator: ", ")); got '\(media.prefix(64))'.")
+        }
+        let bytes = try await BodyReader.collect(request, limit: DeploymentSpec.Limits.maxBytes)
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw VaneError.invalid("The declaration is not UTF-8 text.") }
+        let spec: DeploymentSpec
+        do { spec = try DeploymentSpec.read(text, name: name) } catch { throw VaneError.invalid("Invalid deployment: \(error)") }
+        let outcome = try await deployments.apply(spec)
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("changed", outcome.changed)
+        w.beginObject("deployment")
+        write(outcome.deployment, live: deployments.live(named: spec.name), unavailable: nil, to: &w)
+        w.endObject()
+        w.endObject()
+        return w.response(status: outcome.created ? .created : .ok)
+    }
+
+    /// A Content-Type's media type, lowercased, without parameters.
+    static func mediaType(_ contentType: String) -> String {
+        let media = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return String(media.filter { $0 != " " && $0 != "\t" }).lowercased()
+    }
+
+    static func listDeployments(_ request: Request, _ deployments: DeploymentService) throws -> Response {
+        let page = try VanePage(request: request)
+        let all = deployments.all()
+        let fetched = Array(all.dropFirst(page.offset).prefix(page.fetchLimit))
+        let (items, next) = page.page(fetched)
+        var w = JSONWriter()
+        w.beginObject()
+        w.beginArray("deployments")
+        for item in items {
+            w.beginObject()
+            write(item.deployment, live: item.live, unavailable: item.unavailable, to: &w)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("next_page_token", next)
+        w.endObject()
+        return w.response()
+    }
+
+    static func showDeployment(_ name: String, _ deployments: DeploymentService) throws -> Response {
+        guard let item = deployments.all().first(where: { $0.deployment.name == name }) else {
+            throw VaneError.notFound("No deployment named '\(name.prefix(80))'.")
+        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.beginObject("deployment")
+        write(item.deployment, live: item.live, unavailable: item.unavailable, to: &w)
+        w.endObject()
+        w.endObject()
+        return w.response()
+    }
+
+    /// A deployment's fields: its declaration, what each model resolved to, and its state.
+    static func write(_ deployment: Deployment, live: LiveDeployment?, unavailable: String?, to w: inout JSONWriter) {
+        let spec = deployment.spec
+        w.field("name", spec.name)
+        w.field("state", live != nil ? "serving" : "unavailable")
+        w.field("reason", unavailable)
+        w.field("generation", deployment.generation)
+        w.field("created_at", deployment.createdAt)
+        w.field("updated_at", deployment.updatedAt)
+        w.field("routing_key", spec.routingKey?.description)
+        let shares = live?.picker.shares ?? []
+        w.beginArray("variants")
+        for (i, variant) in spec.variants.enumerated() {
+            w.beginObject()
+            w.field("name", variant.name)
+            w.field("model", variant.model)
+            w.field("weight", variant.weight)
+            if i < shares.count { w.field("share", shares[i]) }
+            writeResolved(deployment.resolved[variant.name], to: &w)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginArray("shadows")
+        for shadow in spec.shadows {
+            w.beginObject()
+            w.field("name", shadow.name)
+            w.field("model", shadow.model)
+            w.field("sample", shadow.sample)
+            writeResolved(deployment.resolved[shadow.name], to: &w)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    static func writeResolved(_ resolved: Deployment.ResolvedModel?, to w: inout JSONWriter) {
+        guard let resolved else { return }
+        w.beginObject("resolved")
+        w.field("source", resolved.pinned)
+        w.field("registered_model", resolved.registeredName)
+        w.field("version", resolved.version.map(String.init))
+        w.endObject()
+    }
+}

@@ -1,0 +1,42 @@
+import VaneModels
+
+/// A deployment as requests see it: its models loaded, its picker built. Immutable: applying a
+/// change builds a new one and swaps it in, so a request that started on this one finishes on it.
+public final class LiveDeployment: Sendable {
+    /// A loaded variant or shadow.
+    public struct Member: Sendable {
+        public let name: String
+        /// The model, named for the wire as the deployment (`model_name`) and the member
+        /// (`model_version`), so that an answer says which variant gave it.
+        public let served: ServedModel
+        /// What its URI resolved to.
+        public let resolved: Deployment.ResolvedModel
+        /// For a variant its weight as declared; for a shadow its sample.
+        public let weight: Double
+    }
+
+    public let deployment: Deployment
+    public let variants: [Member]
+    public let shadows: [Member]
+    public let picker: VariantPicker
+
+    init(deployment: Deployment, variants: [Member], shadows: [Member]) {
+        self.deployment = deployment
+        self.variants = variants
+        self.shadows = shadows
+        self.picker = VariantPicker(names: variants.map(\.name), weights: variants.map(\.weight))
+    }
+
+    public var name: String { deployment.name }
+
+    /// The variant that answers when nothing else decides: the one with the largest weight.
+    public var primary: Member {
+        variants.max { $0.weight < $1.weight } ?? variants[0]
+    }
+
+    /// The variant for a request with routing key `key` (nil: random by weight).
+    public func variant(forKey key: String?) -> Member {
+        guard let key else { return variants[picker.pickRandom()] }
+        return variants[picker.pick(key: key.utf8)]
+    }
+}

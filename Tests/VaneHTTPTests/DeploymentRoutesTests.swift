@@ -1,0 +1,240 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+import VaneCore
+import VaneHTTP
+import VaneServer
+import VaneServing
+
+/// Deployments through Vane's API and the inference surfaces: applied idempotently, served by
+/// variant, split by weight, sticky by key, pinned to versions, kept across a restart, and never
+/// half-applied.
+@Suite("Deployments")
+struct DeploymentRoutesTests {
+    static let base = "/api/vane/v1/deployments"
+    static let variantHeader = HTTPField.Name("x-vane-variant")!
+
+    /// A registered model `churn` with versions 1 and 2 (the same XGBoost fixture), alias
+    /// `champion` on 1.
+    static func registerChurn(_ vane: VaneTestClient) async throws {
+        let run = try await RegistryInferenceTests.logModel(vane)
+        _ = try await MLflowRegistryRoutesTests.makeModel(vane, "churn", sources: ["runs:/\(run)/model", "runs:/\(run)/model"], runID: run)
+        try await vane.post("registered-models/alias", jsonBody(["name": "churn", "alias": "champion", "version": "1"])).expectOK()
+    }
+
+    static func put(_ vane: VaneTestClient, _ name: String, _ body: String, contentType: String = "application/yaml") async throws -> TestResponse {
+        try await vane.request(.put, base + "/" + name, body: ByteBuffer(string: body), headers: [.contentType: contentType])
+    }
+
+    static let oneRow: String = {
+        let rows = Array((try? InferenceFixtures.inputs("xgb_binary_logistic").rows.prefix(1)) ?? [])
+        return InferenceFixtures.oipBody(rows: rows)
+    }()
+
+    static func infer(_ vane: VaneTestClient, _ name: String, headers: HTTPFields = [:], body: String = oneRow) async throws -> TestResponse {
+        var all = headers
+        all[.contentType] = "application/json"
+        return try await vane.request(.post, "/v2/models/\(name)/infer", body: ByteBuffer(string: body), headers: all)
+    }
+
+    @Test("apply, re-apply, show, list and delete")
+    func lifecycle() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let yaml = """
+                variants:
+                  - {name: stable, model: "models:/churn/1", weight: 90}
+                  - {name: challenger, model: "models:/churn@champion", weight: 10}
+                """
+            let created = try await Self.put(vane, "fraud", yaml)
+            #expect(created.status == .created, "\(created.text)")
+            let first = try created.json()
+            #expect(first["changed"] as? Bool == true)
+            let deployment = try #require(first.object("deployment"))
+            #expect(deployment["generation"] as? Int == 1)
+            #expect(deployment["state"] as? String == "serving")
+            let variants = deployment.objects("variants")
+            #expect(variants.map { $0["name"] as? String } == ["stable", "challenger"])
+            #expect(variants.map { $0.object("resolved")?["version"] as? String } == ["1", "1"])
+            #expect(variants.map { $0["share"] as? Double } == [0.9, 0.1])
+
+            // The same declaration again changes nothing (JSON this time).
+            let json = #"{"name": "fraud", "variants": [{"name": "stable", "model": "models:/churn/1", "weight": 90}, {"name": "challenger", "model": "models:/churn@champion", "weight": 10}]}"#
+            let again = try await Self.put(vane, "fraud", json, contentType: "application/json")
+            #expect(again.status == .ok)
+            #expect(try again.json()["changed"] as? Bool == false)
+            #expect(try again.json().object("deployment")?["generation"] as? Int == 1)
+
+            let shown = try await vane.request(.get, Self.base + "/fraud")
+            try shown.expectOK()
+            #expect(try shown.json().object("deployment")?["name"] as? String == "fraud")
+            let list = try await vane.request(.get, Self.base)
+            try list.expectOK()
+            #expect(try list.json().objects("deployments").map { $0["name"] as? String } == ["fraud"])
+
+            let deleted = try await vane.request(.delete, Self.base + "/fraud")
+            #expect(deleted.status == .noContent)
+            #expect(try await vane.request(.get, Self.base + "/fraud").status == .notFound)
+            #expect(try await vane.request(.delete, Self.base + "/fraud").status == .notFound)
+            // The registered model of the same name answers again.
+            #expect(try await Self.infer(vane, "churn").status == .ok)
+        }
+    }
+
+    @Test("the answer names the variant; the split follows the weights; a key is sticky")
+    func routing() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let yaml = """
+                variants:
+                  - {name: a, model: "models:/churn/1", weight: 3}
+                  - {name: b, model: "models:/churn/2", weight: 1}
+                routing: {key: "header:x-user-id"}
+                """
+            #expect(try await Self.put(vane, "split", yaml).status == .created)
+            let expected = try InferenceFixtures.expected("xgb_binary_logistic", "predict")[0][0]
+
+            // Random by weight when the request has no key.
+            var counts: [String: Int] = [:]
+            let n = 400
+            for _ in 0..<n {
+                let r = try await Self.infer(vane, "split")
+                try r.expectOK()
+                let json = try r.json()
+                let variant = try #require(r.headers[Self.variantHeader])
+                #expect(json["model_name"] as? String == "split")
+                #expect(json["model_version"] as? String == variant)
+                let value = InferenceFixtures.numbers((json["outputs"] as? [[String: Any]])?.first?["data"] as Any).first ?? .nan
+                #expect(abs(value - expected) < 1e-6)
+                counts[variant, default: 0] += 1
+            }
+            #expect(Set(counts.keys) == ["a", "b"])
+            let sd = (Double(n) * 0.75 * 0.25).squareRoot()
+            #expect(abs(Double(counts["a"] ?? 0) - Double(n) * 0.75) < 4.5 * sd, "\(counts)")
+
+            // Sticky: each user always gets the same variant; users split by weight.
+            var perUser: [String: String] = [:]
+            for round in 0..<3 {
+                for user in 0..<120 {
+                    let r = try await Self.infer(vane, "split", headers: [HTTPField.Name("x-user-id")!: "user-\(user)"])
+                    let variant = try #require(r.headers[Self.variantHeader])
+                    if round == 0 { perUser["user-\(user)"] = variant } else { #expect(perUser["user-\(user)"] == variant) }
+                }
+            }
+            let usersOnA = perUser.values.filter { $0 == "a" }.count
+            let userSD = (120 * 0.75 * 0.25).squareRoot()
+            #expect(abs(Double(usersOnA) - 90) < 4.5 * userSD, "\(usersOnA) of 120 users on a")
+
+            // MLflow scoring names the variant too.
+            let rows = Array(try InferenceFixtures.inputs("xgb_binary_logistic").rows.prefix(2))
+            let scored = try await vane.json(.post, "/models/split/invocations", jsonBody(["instances": rows.map { $0.map { $0! } }]))
+            try scored.expectOK()
+            #expect(["a", "b"].contains(scored.headers[Self.variantHeader] ?? ""))
+            // The registered model of the same name stays reachable by version.
+            let direct = try await vane.json(.post, "/v2/models/churn/versions/2/infer", Self.oneRow)
+            try direct.expectOK()
+            #expect(direct.headers[Self.variantHeader] == nil)
+        }
+    }
+
+    @Test("an input routing key uses the first row's value of that feature")
+    func inputKey() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let yaml = """
+                variants:
+                  - {name: a, model: "models:/churn/1", weight: 1}
+                  - {name: b, model: "models:/churn/2", weight: 1}
+                routing: {key: "input:f0"}
+                """
+            #expect(try await Self.put(vane, "byinput", yaml).status == .created)
+            var seen: [Double: String] = [:]
+            var variants = Set<String>()
+            for i in 0..<60 {
+                let f0 = Double(i % 20)
+                let body = InferenceFixtures.oipBody(rows: [[f0, 1, 2, 3, 4, 5, 6, 7]])
+                let r = try await Self.infer(vane, "byinput", body: body)
+                try r.expectOK()
+                let variant = try #require(r.headers[Self.variantHeader])
+                if let earlier = seen[f0] { #expect(earlier == variant, "f0 = \(f0)") }
+                seen[f0] = variant
+                variants.insert(variant)
+                // The same key through MLflow scoring's named columns lands on the same variant.
+                if i < 20 {
+                    let columns = (0..<8).map { "f\($0)" }
+                    let scored = try await vane.json(.post, "/models/byinput/invocations",
+                                                     jsonBody(["dataframe_split": ["columns": columns, "data": [[f0, 1, 2, 3, 4, 5, 6, 7]]]]))
+                    try scored.expectOK()
+                    #expect(scored.headers[Self.variantHeader] == variant)
+                }
+            }
+            #expect(variants == ["a", "b"])
+        }
+    }
+
+    @Test("an alias is pinned when applied; a re-apply moves it; the pin survives a restart")
+    func pinning() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let yaml = "variants: [{name: only, model: \"models:/churn@champion\", weight: 1}]"
+            #expect(try await Self.put(vane, "pinned", yaml).status == .created)
+            try await vane.post("registered-models/alias", jsonBody(["name": "churn", "alias": "champion", "version": "2"])).expectOK()
+            let before = try await vane.request(.get, Self.base + "/pinned").json()
+            #expect(before.object("deployment")?.objects("variants").first?.object("resolved")?["version"] as? String == "1")
+            let moved = try await Self.put(vane, "pinned", yaml)
+            #expect(moved.status == .ok)
+            let after = try moved.json()
+            #expect(after["changed"] as? Bool == true)
+            #expect(after.object("deployment")?["generation"] as? Int == 2)
+            #expect(after.object("deployment")?.objects("variants").first?.object("resolved")?["version"] as? String == "2")
+
+            // A new service over the same database restores it from the pinned version.
+            let restarted = DeploymentService(store: SQLiteDeploymentStore(database: vane.stores.database),
+                                              resolver: ModelResolver(tracking: vane.stores.tracking, registry: vane.stores.registry, artifacts: vane.stores.artifacts),
+                                              catalog: vane.stores.models)
+            #expect(try await restarted.restore().isEmpty)
+            let live = try #require(restarted.live(named: "pinned"))
+            #expect(live.variants.first?.resolved.version == 2)
+            #expect(live.deployment.generation == 2)
+        }
+    }
+
+    @Test("bad declarations are 4xx in Vane's shape and leave the deployment as it was")
+    func refusals() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let good = "variants: [{name: a, model: \"models:/churn/1\", weight: 1}]"
+            #expect(try await Self.put(vane, "keep", good).status == .created)
+            let cases: [(String, String, Int, String)] = [
+                ("variants: [{name: a, model: \"models:/nosuch/1\", weight: 1}]", "application/yaml", 400, "cannot be resolved"),
+                ("variants: [{name: a, model: \"models:/churn/9\", weight: 1}]", "application/yaml", 400, "cannot be resolved"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: -1}]", "application/yaml", 400, "negative"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 0}]", "application/yaml", 400, "sum to zero"),
+                ("variants: [{name: a, model: \"/etc/passwd\", weight: 1}]", "application/yaml", 400, "registry URI"),
+                ("name: other\nvariants: [{name: a, model: \"models:/churn/1\", weight: 1}]", "application/yaml", 400, "applied as 'keep'"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}", "application/yaml", 400, "YAML"),
+                (good, "text/plain", 415, "declared as"),
+            ]
+            for (body, type, status, fragment) in cases {
+                let r = try await Self.put(vane, "keep", body, contentType: type)
+                #expect(Int(r.status.code) == status, "\(body): \(r.text)")
+                let error = try r.json().object("error")
+                #expect((error?["message"] as? String)?.contains(fragment) == true, "\(r.text)")
+            }
+            // A model that exists but does not load.
+            let empty = try await vane.createRun()
+            _ = try await MLflowRegistryRoutesTests.makeModel(vane, "hollow", sources: ["runs:/\(empty)/model"], runID: empty)
+            let hollow = try await Self.put(vane, "keep", "variants: [{name: a, model: \"models:/hollow/1\", weight: 1}]")
+            #expect(hollow.status == .badRequest, "\(hollow.text)")
+            #expect(hollow.text.contains("cannot be loaded"))
+            // Still generation 1, still serving churn 1.
+            let shown = try await vane.request(.get, Self.base + "/keep").json().object("deployment")
+            #expect(shown?["generation"] as? Int == 1)
+            #expect(try await Self.infer(vane, "keep").status == .ok)
+            #expect(try await Self.put(vane, "Bad_Name", good).status == .badRequest)
+            #expect(try await vane.request(.get, Self.base + "?page_size=0").status == .badRequest)
+        }
+    }
+}
