@@ -16,7 +16,7 @@ struct Vane: AsyncParsableCommand {
             vane quality, vane evaluate), 2 on bad input or a usage error.
             """,
         version: VersionCommand.versionString,
-        subcommands: [ServerCommand.self, ServeCommand.self, VersionCommand.self, DBCommand.self, GCCommand.self, TokenCommand.self, UserCommand.self, PredictCommand.self,
+        subcommands: [ServerCommand.self, ServeCommand.self, VersionCommand.self, DBCommand.self, GCCommand.self, TokenCommand.self, UserCommand.self, DeployCommand.self, PredictCommand.self,
                       DriftCommand.self, QualityCommand.self, EvaluateCommand.self, AnomalyCommand.self, ForecastCommand.self])
 
     /// Parses and runs the command; a usage error exits with status 2 (bad input), as the

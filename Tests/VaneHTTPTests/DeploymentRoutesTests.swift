@@ -216,6 +216,8 @@ struct DeploymentRoutesTests {
                 ("name: other\nvariants: [{name: a, model: \"models:/churn/1\", weight: 1}]", "application/yaml", 400, "applied as 'keep'"),
                 ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}", "application/yaml", 400, "YAML"),
                 (good, "text/plain", 415, "declared as"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}]\nshadows: [{name: s, model: \"models:/churn/2\"}]",
+                 "application/yaml", 400, "does not act on shadows yet"),
             ]
             for (body, type, status, fragment) in cases {
                 let r = try await Self.put(vane, "keep", body, contentType: type)
