@@ -29,15 +29,30 @@ public struct ModelSignature: Sendable, Equatable {
     public var featureNames: [String]?
     /// The outputs, in the order `predict` returns them.
     public var outputs: [OutputSpec]
+    /// What the first output holds, so that two models' predictions can be compared row by row.
+    public var predictionKind: PredictionKind
 
     public init(platform: String, inputName: String, inputDatatype: TensorDatatype, featureCount: Int,
-                featureNames: [String]?, outputs: [OutputSpec]) {
+                featureNames: [String]?, outputs: [OutputSpec], predictionKind: PredictionKind = .value) {
         self.platform = platform
         self.inputName = inputName
         self.inputDatatype = inputDatatype
         self.featureCount = featureCount
         self.featureNames = featureNames
         self.outputs = outputs
+        self.predictionKind = predictionKind
+    }
+
+    /// What a model's first output holds per row.
+    public enum PredictionKind: String, Sendable, Equatable {
+        /// A number (a regression, a score, a margin).
+        case value
+        /// The probability of the positive class of a binary classifier; the label is 1 at 0.5 and above.
+        case probability
+        /// One probability per class; the label is the most probable class.
+        case classProbabilities = "class_probabilities"
+        /// The predicted class itself.
+        case classLabel = "class_label"
     }
 
     /// One output: its name, element type and shape per row (`[]` for a scalar per row).

@@ -158,10 +158,23 @@ public struct InferenceService: Sendable {
             var prediction = InferencePrediction(model: served, outputs: outputs, rowCount: batch.rowCount)
             prediction.variant = member.name
             let answer = try encode(prediction, decoded)
-            served.metrics.record(proto, rows: batch.rowCount, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: false)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            served.metrics.record(proto, rows: batch.rowCount, nanoseconds: elapsed, failed: false)
+            if let deployments {
+                member.requests.record(nanoseconds: elapsed, failed: false, at: deployments.now())
+                let shadows = live.sampledShadows()
+                if !shadows.isEmpty {
+                    // The shadows compare with every output: when the client asked for fewer, the
+                    // worker scores the answering variant again, off the request path.
+                    deployments.shadowScorer.submit(ShadowWork(shadows: shadows, input: request.input, answeredBy: served,
+                                                               answer: request.outputs == nil ? outputs : nil, rowCount: batch.rowCount))
+                }
+            }
             return answer
         } catch {
-            served.metrics.record(proto, rows: 0, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: true)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            served.metrics.record(proto, rows: 0, nanoseconds: elapsed, failed: true)
+            if let deployments { member.requests.record(nanoseconds: elapsed, failed: true, at: deployments.now()) }
             throw error
         }
     }

@@ -116,7 +116,8 @@ struct ServerCommand: AsyncParsableCommand {
         let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
                                              running: configuration, live: LiveSettings(configuration))
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
-        try await VaneServiceGroup.run([app, ReloadOnHangupService(reloader: reloader, logger: logger)], logger: logger)
+        try await VaneServiceGroup.run([app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer],
+                                       logger: logger)
         try stores.database.close()
         logger.info("stopped")
     }

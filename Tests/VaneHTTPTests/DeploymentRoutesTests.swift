@@ -216,8 +216,8 @@ struct DeploymentRoutesTests {
                 ("name: other\nvariants: [{name: a, model: \"models:/churn/1\", weight: 1}]", "application/yaml", 400, "applied as 'keep'"),
                 ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}", "application/yaml", 400, "YAML"),
                 (good, "text/plain", 415, "declared as"),
-                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}]\nshadows: [{name: s, model: \"models:/churn/2\"}]",
-                 "application/yaml", 400, "does not act on shadows yet"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}, {name: b, model: \"models:/churn/2\", weight: 0}]\nrollout: {variant: b, steps: [50, 100], interval: 2s}",
+                 "application/yaml", 400, "does not act on rollout yet"),
             ]
             for (body, type, status, fragment) in cases {
                 let r = try await Self.put(vane, "keep", body, contentType: type)
@@ -237,6 +237,98 @@ struct DeploymentRoutesTests {
             #expect(try await Self.infer(vane, "keep").status == .ok)
             #expect(try await Self.put(vane, "Bad_Name", good).status == .badRequest)
             #expect(try await vane.request(.get, Self.base + "?page_size=0").status == .badRequest)
+        }
+    }
+
+    /// Logs `files` (name → bytes) as an MLflow model directory in a new run and registers it as
+    /// a version of `name`.
+    static func register(_ vane: VaneTestClient, _ name: String, files: [String: [UInt8]]) async throws {
+        let run = try await vane.createRun()
+        let root = try #require(try await vane.getRun(run).object("info")?.string("artifact_uri"))
+        let prefix = try #require(root.components(separatedBy: "mlflow-artifacts:/").last)
+        for (file, bytes) in files {
+            try await vane.request(.put, VaneTestClient.artifactsAPI + "/" + prefix + "/model/" + file, body: ByteBuffer(bytes: bytes)).expectOK()
+        }
+        _ = try await MLflowRegistryRoutesTests.makeModel(vane, name, sources: ["runs:/\(run)/model"], runID: run)
+    }
+
+    static let xgbMLmodel = Array("flavors:\n  xgboost:\n    data: model.json\n    model_format: json\n".utf8)
+
+    /// The deployment's `shadows` once every shadow has scored `count` requests (bounded wait).
+    static func shadows(_ vane: VaneTestClient, _ name: String, scored count: Int) async throws -> [[String: Any]] {
+        for _ in 0..<200 {
+            let shadows = try await vane.request(.get, base + "/" + name).json().object("deployment")?.objects("shadows") ?? []
+            let sampled = shadows.filter { ($0["sample"] as? Double ?? 1) > 0 }
+            if sampled.allSatisfy({ ($0.object("scoring")?["requests"] as? Int ?? 0) >= count }) { return shadows }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("the shadows did not score \(count) requests within 5 s")
+        return []
+    }
+
+    @Test("shadows score a copy of each answered request off the path, compare, and never touch the answer")
+    func shadows() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let fixtures = InferenceFixtures.directory
+            // A LightGBM classifier of the same features (a different model: partial agreement) ...
+            try await Self.register(vane, "lgb", files: [
+                "model.txt": Array(try Data(contentsOf: fixtures.appendingPathComponent("lgb_binary.txt"))),
+                "MLmodel": Array("flavors:\n  lightgbm:\n    data: model.txt\n".utf8),
+            ])
+            // ... and an XGBoost model that takes nine features: it fails on every request.
+            var json = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("xgb_binary_logistic.json"))) as! [String: Any]
+            var learner = json["learner"] as! [String: Any]
+            var params = learner["learner_model_param"] as! [String: Any]
+            params["num_feature"] = "9"
+            learner["learner_model_param"] = params
+            learner["feature_names"] = (0..<9).map { "f\($0)" }
+            learner["feature_types"] = Array(repeating: "q", count: 9)
+            json["learner"] = learner
+            try await Self.register(vane, "wide", files: ["model.json": Array(try JSONSerialization.data(withJSONObject: json)), "MLmodel": Self.xgbMLmodel])
+
+            let yaml = """
+                variants: [{name: main, model: "models:/churn/1", weight: 1}]
+                shadows:
+                  - {name: same, model: "models:/churn/2"}
+                  - {name: other, model: "models:/lgb/1"}
+                  - {name: broken, model: "models:/wide/1"}
+                  - {name: never, model: "models:/churn/2", sample: 0}
+                """
+            let applied = try await Self.put(vane, "mirrored", yaml)
+            #expect(applied.status == .created, "\(applied.text)")
+            let rows = try InferenceFixtures.inputs("xgb_binary_logistic").rows
+            let n = 30
+            for i in 0..<n {
+                let r = try await Self.infer(vane, "mirrored", body: InferenceFixtures.oipBody(rows: [rows[i]]))
+                try r.expectOK()
+                #expect(r.headers[Self.variantHeader] == "main")
+            }
+            let latest = try await Self.shadows(vane, "mirrored", scored: n)
+            #expect(latest.count == 4)
+            let same = try #require(latest.first { $0["name"] as? String == "same" })
+            #expect(same["mirrored"] as? Int == n)
+            #expect(same["dropped"] as? Int == 0)
+            #expect(same.object("scoring")?["errors"] as? Int == 0)
+            #expect(same.object("agreement")?["rows"] as? Int == n)
+            #expect(same.object("agreement")?["share"] as? Double == 1)
+            #expect(same.object("agreement")?["mean_absolute_difference"] as? Double == 0)
+            let other = try #require(latest.first { $0["name"] as? String == "other" })
+            #expect(other.object("scoring")?["errors"] as? Int == 0)
+            let otherShare = try #require(other.object("agreement")?["share"] as? Double)
+            #expect(otherShare > 0.5 && otherShare <= 1, "\(other)")
+            #expect((other.object("agreement")?["mean_absolute_difference"] as? Double ?? 0) > 0)
+            let broken = try #require(latest.first { $0["name"] as? String == "broken" })
+            #expect(broken.object("scoring")?["errors"] as? Int == n)
+            #expect(broken.object("agreement")?["rows"] as? Int == 0)
+            let never = try #require(latest.first { $0["name"] as? String == "never" })
+            #expect(never["mirrored"] as? Int == 0)
+            // The variant's own figures.
+            let main = try #require(try await vane.request(.get, Self.base + "/mirrored").json().object("deployment")?.objects("variants").first)
+            #expect(main.object("overall")?["requests"] as? Int == n)
+            #expect(main.object("last_minute")?["requests"] as? Int == n)
+            #expect(main.object("overall")?["errors"] as? Int == 0)
+            #expect((main.object("overall")?["latency_p99_ms"] as? Double ?? 0) > 0)
         }
     }
 }

@@ -38,6 +38,9 @@ struct VaneTestClient: Sendable {
         let router = VaneApplication.makeRouter(stores: stores, authentication: authentication)
         let app = Application(router: router)
         let realTmp = URL(fileURLWithPath: tmp).resolvingSymlinksInPath().path
+        // The services `vane server` runs beside the router.
+        let shadows = Task { try await stores.deployments.shadowScorer.run() }
+        defer { stores.deployments.shadowScorer.finish(); shadows.cancel() }
         return try await app.test(.router) { client in
             try await body(VaneTestClient(client: client, stores: stores, artifactRoot: artifacts.root, tempDirectory: realTmp))
         }

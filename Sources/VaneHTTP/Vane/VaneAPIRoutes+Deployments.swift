@@ -100,6 +100,7 @@ extension VaneAPIRoutes {
         w.field("updated_at", deployment.updatedAt)
         w.field("routing_key", spec.routingKey?.description)
         let shares = live?.picker.shares ?? []
+        let now = SystemClock().nowMillis()
         w.beginArray("variants")
         for (i, variant) in spec.variants.enumerated() {
             w.beginObject()
@@ -108,6 +109,11 @@ extension VaneAPIRoutes {
             w.field("weight", variant.weight)
             if i < shares.count { w.field("share", shares[i]) }
             writeResolved(deployment.resolved[variant.name], to: &w)
+            if let member = live?.variants.first(where: { $0.name == variant.name }) {
+                let (overall, lastMinute) = member.requests.snapshot(at: now)
+                write(overall, key: "overall", to: &w)
+                write(lastMinute, key: "last_minute", to: &w)
+            }
             w.endObject()
         }
         w.endArray()
@@ -118,9 +124,30 @@ extension VaneAPIRoutes {
             w.field("model", shadow.model)
             w.field("sample", shadow.sample)
             writeResolved(deployment.resolved[shadow.name], to: &w)
+            if let stats = live?.shadows.first(where: { $0.name == shadow.name })?.shadowStats?.snapshot(at: now) {
+                w.field("mirrored", Int64(stats.mirrored))
+                w.field("dropped", Int64(stats.dropped))
+                write(stats.scoring, key: "scoring", to: &w)
+                w.beginObject("agreement")
+                w.field("rows", Int64(stats.comparison.rows))
+                w.field("agreeing_rows", Int64(stats.comparison.agreeing))
+                if let share = stats.comparison.agreement { w.field("share", share) }
+                if let mad = stats.comparison.meanAbsoluteDifference { w.field("mean_absolute_difference", mad) }
+                w.endObject()
+            }
             w.endObject()
         }
         w.endArray()
+    }
+
+    /// Requests, errors and latency percentiles under `key`.
+    static func write(_ snapshot: RequestStats.Snapshot, key: String, to w: inout JSONWriter) {
+        w.beginObject(key)
+        w.field("requests", Int64(snapshot.requests))
+        w.field("errors", Int64(snapshot.errors))
+        if let p50 = snapshot.p50Milliseconds { w.field("latency_p50_ms", p50) }
+        if let p99 = snapshot.p99Milliseconds { w.field("latency_p99_ms", p99) }
+        w.endObject()
     }
 
     static func writeResolved(_ resolved: Deployment.ResolvedModel?, to w: inout JSONWriter) {

@@ -327,12 +327,30 @@ enum VaneOpenAPI {
               "variants": {"type": "array", "items": {"type": "object", "properties": {
                 "name": {"type": "string"}, "model": {"type": "string"}, "weight": {"type": "number"},
                 "share": {"type": "number", "description": "The weight normalised: the share of requests it answers."},
-                "resolved": {"$ref": "#/components/schemas/ResolvedModel"}
+                "resolved": {"$ref": "#/components/schemas/ResolvedModel"},
+                "overall": {"$ref": "#/components/schemas/RequestFigures"},
+                "last_minute": {"$ref": "#/components/schemas/RequestFigures"}
               }}},
               "shadows": {"type": "array", "items": {"type": "object", "properties": {
                 "name": {"type": "string"}, "model": {"type": "string"}, "sample": {"type": "number"},
-                "resolved": {"$ref": "#/components/schemas/ResolvedModel"}
+                "resolved": {"$ref": "#/components/schemas/ResolvedModel"},
+                "mirrored": {"type": "integer", "description": "Requests queued for it."},
+                "dropped": {"type": "integer", "description": "Requests sampled for it that the full queue did not take."},
+                "scoring": {"$ref": "#/components/schemas/RequestFigures"},
+                "agreement": {"type": "object", "properties": {
+                  "rows": {"type": "integer"}, "agreeing_rows": {"type": "integer"},
+                  "share": {"type": "number", "description": "Rows with the same class (classifiers) or values within 1e-6 or 0.1 % (numeric outputs), over rows compared."},
+                  "mean_absolute_difference": {"type": "number"}
+                }}
               }}}
+            }
+          },
+          "RequestFigures": {
+            "type": "object",
+            "required": ["requests", "errors"],
+            "properties": {
+              "requests": {"type": "integer"}, "errors": {"type": "integer"},
+              "latency_p50_ms": {"type": "number"}, "latency_p99_ms": {"type": "number"}
             }
           },
           "ResolvedModel": {

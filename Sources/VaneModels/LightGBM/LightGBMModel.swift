@@ -115,13 +115,20 @@ public struct LightGBMModel: InferenceModel {
         forest = try LightGBMForest(trees: trees, outputsPerRow: perIteration)
 
         let shape = perIteration == 1 ? [] : [perIteration]
+        let kind: ModelSignature.PredictionKind
+        switch objective {
+        case .sigmoid: kind = perIteration == 1 ? .probability : .value
+        case .softmax, .sigmoidPerClass: kind = .classProbabilities
+        default: kind = .value
+        }
         signature = ModelSignature(
             platform: "lightgbm", inputName: "input-0", inputDatatype: .fp64, featureCount: featureCount,
             featureNames: names,
             outputs: [
                 .init(name: Self.predictOutput, datatype: .fp64, shapePerRow: shape),
                 .init(name: Self.rawScoreOutput, datatype: .fp64, shapePerRow: shape),
-            ])
+            ],
+            predictionKind: kind)
     }
 
     /// Scores `batch` (NaN = missing) and returns `predict` and/or `raw_score`, in signature order.

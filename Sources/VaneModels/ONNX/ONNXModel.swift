@@ -79,7 +79,8 @@ public struct ONNXModel: InferenceModel {
         outputKinds = kinds
         producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         signature = ModelSignature(platform: "onnx", inputName: input.name, inputDatatype: inputDatatype,
-                                   featureCount: featureCount, featureNames: nil, outputs: specs)
+                                   featureCount: featureCount, featureNames: nil, outputs: specs,
+                                   predictionKind: Self.predictionKind(specs.first))
     }
 
     /// Scores `batch` and returns the requested graph outputs in graph order.
@@ -215,6 +216,18 @@ public struct ONNXModel: InferenceModel {
             throw .invalidModel("graph output '\(output.name)' has no type")
         default:
             throw .unsupported("graph output '\(output.name)' is neither a tensor nor a ZipMap sequence")
+        }
+    }
+}
+
+extension ONNXModel {
+    /// A classifier's graph answers its label first (skl2onnx's `label`, an integer or a string);
+    /// anything else is read as a value.
+    static func predictionKind(_ first: ModelSignature.OutputSpec?) -> ModelSignature.PredictionKind {
+        guard let first else { return .value }
+        switch first.datatype {
+        case .int64, .int32, .bytes, .bool: return .classLabel
+        default: return .value
         }
     }
 }

@@ -114,6 +114,19 @@ public struct XGBoostModel: InferenceModel {
             outputs: [
                 .init(name: predictOutputName, datatype: .fp32, shapePerRow: predictShape),
                 .init(name: marginOutputName, datatype: .fp32, shapePerRow: marginShape),
-            ])
+            ],
+            predictionKind: predictionKind(objective: objective, groups: groups))
+    }
+
+    /// What `predict` holds for `objective`: `binary:logistic` (and `reg:logistic`, which XGBoost
+    /// computes alike) a probability, `multi:softprob` probabilities per class, `multi:softmax`
+    /// and `binary:hinge` a class.
+    static func predictionKind(objective: XGBoostObjective, groups: Int) -> ModelSignature.PredictionKind {
+        switch objective {
+        case .logistic: groups == 1 ? .probability : .value
+        case .softprob: .classProbabilities
+        case .softmax, .hinge: .classLabel
+        case .identity, .logitRaw, .exponential: .value
+        }
     }
 }

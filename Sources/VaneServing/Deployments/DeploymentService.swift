@@ -26,21 +26,32 @@ public final class DeploymentService: Sendable {
     private let clock: any VaneClock
     private let gate = SerialGate()
     private let state = Mutex(State())
+    /// Scores the shadows' copies of answered requests; run it as a service.
+    public let shadowScorer: ShadowScorer
 
     private struct State {
         var live: [String: LiveDeployment] = [:]
         /// Deployments that are stored but could not be loaded when the server started, with why.
         var unavailable: [String: (deployment: Deployment, reason: String)] = [:]
+        /// Each member's figures, by deployment, member and pinned model: a re-apply that keeps a
+        /// member's model keeps its figures.
+        var requestStats: [String: RequestStats] = [:]
+        var shadowStats: [String: ShadowStats] = [:]
     }
 
     /// A service over `store`, loading registry models through `catalog` (which caches them) and
     /// other URIs through `resolver`.
-    public init(store: any DeploymentStore, resolver: ModelResolver, catalog: any ModelCatalog, clock: any VaneClock = SystemClock()) {
+    public init(store: any DeploymentStore, resolver: ModelResolver, catalog: any ModelCatalog, clock: any VaneClock = SystemClock(),
+                shadowQueueCapacity: Int = 1_000) {
         self.store = store
         self.resolver = resolver
         self.catalog = catalog
         self.clock = clock
+        self.shadowScorer = ShadowScorer(capacity: shadowQueueCapacity, clock: clock)
     }
+
+    /// The time, for the figures.
+    public func now() -> EpochMillis { clock.nowMillis() }
 
     // MARK: Reading (every request)
 
@@ -93,7 +104,7 @@ public final class DeploymentService: Sendable {
     public func apply(_ spec: DeploymentSpec) async throws -> Outcome {
         do { try spec.validate() } catch { throw VaneError.invalid(error.description) }
         // Refused rather than stored and ignored, until the server acts on them.
-        let pending = [("shadows", !spec.shadows.isEmpty), ("rollout", spec.rollout != nil), ("experiment", spec.experiment != nil)]
+        let pending = [("rollout", spec.rollout != nil), ("experiment", spec.experiment != nil)]
             .filter(\.1).map(\.0)
         if !pending.isEmpty {
             throw VaneError.invalid("This server does not act on \(pending.joined(separator: ", ")) yet; apply the deployment without them.")
@@ -120,7 +131,13 @@ public final class DeploymentService: Sendable {
             guard try await self.store.delete(named: name) else {
                 throw VaneError.notFound("No deployment named '\(name.prefix(80))'.")
             }
-            self.state.withLock { $0.live[name] = nil; $0.unavailable[name] = nil }
+            self.state.withLock { state in
+                state.live[name] = nil
+                state.unavailable[name] = nil
+                let prefix = name + "/"
+                state.requestStats = state.requestStats.filter { !$0.key.hasPrefix(prefix) }
+                state.shadowStats = state.shadowStats.filter { !$0.key.hasPrefix(prefix) }
+            }
         }
     }
 
@@ -152,7 +169,7 @@ public final class DeploymentService: Sendable {
     /// Loads every member of `deployment` from its pinned resolution.
     func load(_ deployment: Deployment) async throws -> LiveDeployment {
         let spec = deployment.spec
-        func member(_ name: String, weight: Double, path: String) async throws -> LiveDeployment.Member {
+        func member(_ name: String, weight: Double, path: String, isShadow: Bool = false) async throws -> LiveDeployment.Member {
             guard let resolution = deployment.resolved[name] else {
                 throw VaneError(.internalError, "\(path) '\(name)' has no recorded resolution")
             }
@@ -168,13 +185,22 @@ public final class DeploymentService: Sendable {
             } catch let error as ModelError {
                 throw VaneError.invalid("\(path) '\(name)': model '\(resolution.pinned)' cannot be loaded: \(error)")
             }
+            let key = "\(spec.name)/\(name)/\(resolution.pinned)"
+            let (requests, shadowStats) = state.withLock { state -> (RequestStats, ShadowStats?) in
+                let requests = state.requestStats[key] ?? RequestStats()
+                state.requestStats[key] = requests
+                guard isShadow else { return (requests, nil) }
+                let shadow = state.shadowStats[key] ?? ShadowStats()
+                state.shadowStats[key] = shadow
+                return (requests, shadow)
+            }
             return .init(name: name, served: ServedModel(name: spec.name, version: name, model: model),
-                         resolved: resolution, weight: weight)
+                         resolved: resolution, weight: weight, requests: requests, shadowStats: shadowStats)
         }
         var variants: [LiveDeployment.Member] = []
         for (i, v) in spec.variants.enumerated() { variants.append(try await member(v.name, weight: v.weight, path: "variants[\(i)]")) }
         var shadows: [LiveDeployment.Member] = []
-        for (i, s) in spec.shadows.enumerated() { shadows.append(try await member(s.name, weight: s.sample, path: "shadows[\(i)]")) }
+        for (i, s) in spec.shadows.enumerated() { shadows.append(try await member(s.name, weight: s.sample, path: "shadows[\(i)]", isShadow: true)) }
         return LiveDeployment(deployment: deployment, variants: variants, shadows: shadows)
     }
 

@@ -13,6 +13,10 @@ public final class LiveDeployment: Sendable {
         public let resolved: Deployment.ResolvedModel
         /// For a variant its weight as declared; for a shadow its sample.
         public let weight: Double
+        /// A variant's requests, errors and latency (kept across re-applies while its model stays).
+        public let requests: RequestStats
+        /// A shadow's figures; nil for a variant.
+        public let shadowStats: ShadowStats?
     }
 
     public let deployment: Deployment
@@ -32,6 +36,13 @@ public final class LiveDeployment: Sendable {
     /// The variant that answers when nothing else decides: the one with the largest weight.
     public var primary: Member {
         variants.max { $0.weight < $1.weight } ?? variants[0]
+    }
+
+    /// The shadows a request is mirrored to: each by a draw against its sample.
+    func sampledShadows() -> [Member] {
+        guard !shadows.isEmpty else { return [] }
+        var g = SystemRandomNumberGenerator()
+        return shadows.filter { $0.weight >= 1 || Double(g.next() >> 11) * 0x1p-53 < $0.weight }
     }
 
     /// The variant for a request with routing key `key` (nil: random by weight).

@@ -1,0 +1,105 @@
+import Dispatch
+import NIOPosix
+import ServiceLifecycle
+import VaneCore
+import VaneModels
+
+/// One answered request, copied for a deployment's shadows.
+struct ShadowWork: Sendable {
+    let shadows: [LiveDeployment.Member]
+    let input: InferenceRequest.Input
+    /// The variant's model that answered, and its answer (every output; nil when the client
+    /// asked for some only, and the worker scores the variant again).
+    let answeredBy: ServedModel
+    let answer: [ModelOutput]?
+    let rowCount: Int
+}
+
+/// Scores mirrored requests with deployments' shadows, off the request path.
+///
+/// The request path only queues a copy of what it decoded and answered (``submit(_:)``); a
+/// bounded queue (``capacity`` requests) feeds one worker. When the queue is full the copy is
+/// dropped and counted against each shadow it was for, so a slow or failing shadow never slows a
+/// client. The worker scores each shadow in turn (large batches on NIO's thread pool), records
+/// its latency and errors, and compares its first output with the answer's
+/// (``PredictionComparison``). Run it as a `ServiceLifecycle` service.
+public final class ShadowScorer: Service, Sendable {
+    /// Requests the queue holds before it drops.
+    public let capacity: Int
+    private let stream: AsyncStream<ShadowWork>
+    private let continuation: AsyncStream<ShadowWork>.Continuation
+    private let clock: any VaneClock
+
+    public init(capacity: Int = 1_000, clock: any VaneClock = SystemClock()) {
+        self.capacity = max(1, capacity)
+        (stream, continuation) = AsyncStream.makeStream(of: ShadowWork.self, bufferingPolicy: .bufferingOldest(max(1, capacity)))
+        self.clock = clock
+    }
+
+    /// Queues `work`; false (and counted as dropped) when the queue is full.
+    @discardableResult
+    func submit(_ work: ShadowWork) -> Bool {
+        switch continuation.yield(work) {
+        case .enqueued:
+            for shadow in work.shadows { shadow.shadowStats?.mirrored() }
+            return true
+        case .dropped, .terminated:
+            for shadow in work.shadows { shadow.shadowStats?.dropped() }
+            return false
+        @unknown default:
+            return false
+        }
+    }
+
+    /// Scores queued work until shutdown.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            for await work in stream {
+                await score(work)
+            }
+        } onGracefulShutdown: {
+            self.continuation.finish()
+        }
+    }
+
+    /// Ends the queue: ``run()`` returns once what is queued is scored.
+    public func finish() { continuation.finish() }
+
+    func score(_ work: ShadowWork) async {
+        var answer = work.answer
+        if answer == nil {
+            answer = try? await predict(work.answeredBy, work.input, answeredBy: work.answeredBy)
+        }
+        for shadow in work.shadows {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var failed = true
+            do {
+                let served = shadow.served
+                let outputs = try await predict(served, work.input, answeredBy: work.answeredBy)
+                failed = false
+                if let answer, let comparison = PredictionComparison.compare(answer, kind: work.answeredBy.signature.predictionKind,
+                                                                 with: outputs, kind: served.signature.predictionKind,
+                                                                 rowCount: work.rowCount) {
+                    shadow.shadowStats?.compared(comparison)
+                }
+            } catch {
+                failed = true
+            }
+            shadow.shadowStats?.scoring.record(nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: failed,
+                                               at: clock.nowMillis())
+        }
+    }
+
+    /// Every output of `served` for `input` (large batches on NIO's thread pool). A batch the
+    /// wire layer built for the answering variant only fits a model with the same inputs.
+    func predict(_ served: ServedModel, _ input: InferenceRequest.Input, answeredBy: ServedModel) async throws -> [ModelOutput] {
+        if case .batch = input, !InferenceService.sameInputs(answeredBy.signature, served.signature) {
+            throw VaneError.invalid("the request's batch was built for the answering variant's inputs, which this model does not share")
+        }
+        let batch = try InferenceService.batch(input, for: served)
+        if batch.values.count > InferenceService.offloadThreshold {
+            return try await NIOThreadPool.singleton.runIfActive { try served.predict(batch, outputs: nil) }
+        }
+        return try served.predict(batch, outputs: nil)
+    }
+}

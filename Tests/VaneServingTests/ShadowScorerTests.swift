@@ -1,0 +1,59 @@
+import Testing
+import VaneCore
+import VaneModels
+@testable import VaneServing
+
+/// The shadow queue: bounded, dropping and counting when full, scoring off the request path.
+@Suite("Shadow scorer")
+struct ShadowScorerTests {
+    /// A model that answers its first feature as a probability.
+    struct Echo: InferenceModel {
+        var shift: Float = 0
+        var signature: ModelSignature {
+            ModelSignature(platform: "xgboost", inputName: "input-0", inputDatatype: .fp32, featureCount: 1, featureNames: nil,
+                           outputs: [.init(name: "predict", datatype: .fp32, shapePerRow: [])], predictionKind: .probability)
+        }
+        func predict(_ batch: FeatureBatch, outputs: Set<String>?) throws(ModelError) -> [ModelOutput] {
+            [ModelOutput(name: "predict", value: .tensor(Tensor(shape: [batch.rowCount], data: .float32(batch.values.map { Float($0) + shift }))))]
+        }
+    }
+
+    static func member(_ name: String, _ model: any InferenceModel) -> LiveDeployment.Member {
+        .init(name: name, served: ServedModel(name: "d", version: name, model: model),
+              resolved: .init(declared: "models:/m/1", registeredName: "m", version: 1), weight: 1,
+              requests: RequestStats(), shadowStats: ShadowStats())
+    }
+
+    static func work(_ shadows: [LiveDeployment.Member], values: [Double]) -> ShadowWork {
+        let answeredBy = ServedModel(name: "d", version: "main", model: Echo())
+        let answer = try! Echo().predict(FeatureBatch(rowCount: values.count, featureCount: 1, values: values), outputs: nil)
+        return ShadowWork(shadows: shadows, input: .tensors([InputTensor(name: "input-0", shape: [values.count, 1], values: values)]),
+                          answeredBy: answeredBy, answer: answer, rowCount: values.count)
+    }
+
+    @Test("a full queue drops and counts; what it took is scored and compared by class")
+    func dropsWhenFull() async throws {
+        let scorer = ShadowScorer(capacity: 2)
+        let shifted = Self.member("shifted", Echo(shift: 0.3))
+        for _ in 0..<5 { scorer.submit(Self.work([shifted], values: [0.1, 0.4, 0.9])) }
+        var snapshot = shifted.shadowStats!.snapshot(at: 0)
+        #expect(snapshot.mirrored == 2 && snapshot.dropped == 3)
+        scorer.finish()
+        try await scorer.run()
+        snapshot = shifted.shadowStats!.snapshot(at: 0)
+        #expect(snapshot.scoring.requests == 2 && snapshot.scoring.errors == 0)
+        // 0.1 → 0.4 (both class 0), 0.4 → 0.7 (0 vs 1), 0.9 → 1.2 (both 1): 2 of 3 rows agree.
+        #expect(snapshot.comparison.rows == 6 && snapshot.comparison.agreeing == 4)
+        #expect(abs((snapshot.comparison.meanAbsoluteDifference ?? 0) - 0.3) < 1e-6)
+    }
+
+    @Test("numeric predictions agree within the documented tolerance")
+    func numericTolerance() {
+        func output(_ v: [Float]) -> [ModelOutput] { [ModelOutput(name: "p", value: .tensor(Tensor(shape: [v.count], data: .float32(v))))] }
+        let c = PredictionComparison.compare(output([100, 1, 0]), kind: .value, with: output([100.05, 1.01, 0.0000005]), kind: .value, rowCount: 3)
+        #expect(c?.agreeing == 2)   // 100 vs 100.05 (within 0.1 %), 0 vs 5e-7 (within 1e-6); 1 vs 1.01 is not
+        let probs = [ModelOutput(name: "p", value: .tensor(Tensor(shape: [2, 3], data: .float32([0.1, 0.7, 0.2, 0.5, 0.3, 0.2]))))]
+        let labels = [ModelOutput(name: "label", value: .tensor(Tensor(shape: [2], data: .int64([1, 2]))))]
+        #expect(PredictionComparison.compare(probs, kind: .classProbabilities, with: labels, kind: .classLabel, rowCount: 2)?.agreeing == 1)
+    }
+}
