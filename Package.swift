@@ -74,6 +74,7 @@ let package = Package(
         // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
         .target(name: "VaneServer", dependencies: [
             "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneText", "VaneServing",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -19,6 +19,8 @@ public struct VaneStores: Sendable {
     public let models: RegistryModelCatalog
     /// The deployments; call ``DeploymentService/restore()`` before serving.
     public let deployments: DeploymentService
+    /// Changes to what runs (deployments applied, rollout steps), for the operations side.
+    public let changes: SQLiteChangeLog
 
     /// Every migration of every domain, in order.
     public static var migrations: SchemaMigrations {
@@ -27,6 +29,7 @@ public struct VaneStores: Sendable {
         RegistrySchema.register(in: &m)
         AuthSchema.register(in: &m)
         DeploymentSchema.register(in: &m)
+        SQLiteChangeLog.register(in: &m)
         return m
     }
 
@@ -55,7 +58,8 @@ public struct VaneStores: Sendable {
         self.auth = AuthService(store: SQLiteAuthStore(database: database, clock: clock), clock: clock)
         let resolver = ModelResolver(tracking: tracking, registry: registry, artifacts: artifacts)
         self.models = RegistryModelCatalog(resolver: resolver, registry: registry)
+        self.changes = SQLiteChangeLog(database: database)
         self.deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: resolver,
-                                             catalog: models, clock: clock)
+                                             catalog: models, clock: clock, changes: changes)
     }
 }

@@ -162,6 +162,14 @@ public struct InferenceService: Sendable {
             served.metrics.record(proto, rows: batch.rowCount, nanoseconds: elapsed, failed: false)
             if let deployments {
                 member.requests.record(nanoseconds: elapsed, failed: false, at: deployments.now())
+                if let tracker = live.tracker {
+                    tracker.record(member: member.name, nanoseconds: elapsed, failed: false, outputs: outputs, rowCount: batch.rowCount)
+                    if member.name == tracker.variant, let comparison = tracker.comparison {
+                        // The baseline scores the rolled-out variant's request in shadow: the disagreement guard.
+                        deployments.shadowScorer.submit(ShadowWork(shadows: [comparison], input: request.input, answeredBy: served,
+                                                                   answer: request.outputs == nil ? outputs : nil, rowCount: batch.rowCount))
+                    }
+                }
                 let shadows = live.sampledShadows()
                 if !shadows.isEmpty {
                     // The shadows compare with every output: when the client asked for fewer, the
@@ -174,7 +182,10 @@ public struct InferenceService: Sendable {
         } catch {
             let elapsed = DispatchTime.now().uptimeNanoseconds - start
             served.metrics.record(proto, rows: 0, nanoseconds: elapsed, failed: true)
-            if let deployments { member.requests.record(nanoseconds: elapsed, failed: true, at: deployments.now()) }
+            if let deployments {
+                member.requests.record(nanoseconds: elapsed, failed: true, at: deployments.now())
+                live.tracker?.record(member: member.name, nanoseconds: elapsed, failed: true, outputs: nil, rowCount: 0)
+            }
             throw error
         }
     }

@@ -5,6 +5,7 @@ import Logging
 import VaneCore
 import VaneHTTP
 import VaneServer
+import VaneServing
 
 /// `vane server`: the tracking server, registry and artifact proxy.
 struct ServerCommand: AsyncParsableCommand {
@@ -116,7 +117,8 @@ struct ServerCommand: AsyncParsableCommand {
         let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
                                              running: configuration, live: LiveSettings(configuration))
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
-        try await VaneServiceGroup.run([app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer],
+        try await VaneServiceGroup.run([app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer,
+                                        RolloutController(deployments: stores.deployments)],
                                        logger: logger)
         try stores.database.close()
         logger.info("stopped")

@@ -216,8 +216,10 @@ struct DeploymentRoutesTests {
                 ("name: other\nvariants: [{name: a, model: \"models:/churn/1\", weight: 1}]", "application/yaml", 400, "applied as 'keep'"),
                 ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}", "application/yaml", 400, "YAML"),
                 (good, "text/plain", 415, "declared as"),
-                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}, {name: b, model: \"models:/churn/2\", weight: 0}]\nrollout: {variant: b, steps: [50, 100], interval: 2s}",
-                 "application/yaml", 400, "does not act on rollout yet"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}, {name: b, model: \"models:/churn/2\", weight: 1}]\nexperiment: {alpha: 0.05}",
+                 "application/yaml", 400, "does not act on experiment yet"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 0}, {name: b, model: \"models:/churn/2\", weight: 1}]\nrollout: {variant: b, steps: [50, 100], interval: 2s}",
+                 "application/yaml", 400, "another variant with a positive weight"),
             ]
             for (body, type, status, fragment) in cases {
                 let r = try await Self.put(vane, "keep", body, contentType: type)
@@ -252,6 +254,18 @@ struct DeploymentRoutesTests {
         _ = try await MLflowRegistryRoutesTests.makeModel(vane, name, sources: ["runs:/\(run)/model"], runID: run)
     }
 
+    /// Registers, as `name`, the XGBoost fixture changed by `edit` (its learner and learner_model_param).
+    static func registerVariant(_ vane: VaneTestClient, _ name: String,
+                                edit: ([String: Any]) throws -> Void = { _ in }, _ change: (inout [String: Any], inout [String: Any]) -> Void) async throws {
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: InferenceFixtures.directory.appendingPathComponent("xgb_binary_logistic.json"))) as! [String: Any]
+        var learner = json["learner"] as! [String: Any]
+        var params = learner["learner_model_param"] as! [String: Any]
+        change(&learner, &params)
+        learner["learner_model_param"] = params
+        json["learner"] = learner
+        try await register(vane, name, files: ["model.json": Array(try JSONSerialization.data(withJSONObject: json)), "MLmodel": xgbMLmodel])
+    }
+
     static let xgbMLmodel = Array("flavors:\n  xgboost:\n    data: model.json\n    model_format: json\n".utf8)
 
     /// The deployment's `shadows` once every shadow has scored `count` requests (bounded wait).
@@ -277,15 +291,11 @@ struct DeploymentRoutesTests {
                 "MLmodel": Array("flavors:\n  lightgbm:\n    data: model.txt\n".utf8),
             ])
             // ... and an XGBoost model that takes nine features: it fails on every request.
-            var json = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("xgb_binary_logistic.json"))) as! [String: Any]
-            var learner = json["learner"] as! [String: Any]
-            var params = learner["learner_model_param"] as! [String: Any]
-            params["num_feature"] = "9"
-            learner["learner_model_param"] = params
-            learner["feature_names"] = (0..<9).map { "f\($0)" }
-            learner["feature_types"] = Array(repeating: "q", count: 9)
-            json["learner"] = learner
-            try await Self.register(vane, "wide", files: ["model.json": Array(try JSONSerialization.data(withJSONObject: json)), "MLmodel": Self.xgbMLmodel])
+            try await Self.registerVariant(vane, "wide") { learner, params in
+                params["num_feature"] = "9"
+                learner["feature_names"] = (0..<9).map { "f\($0)" }
+                learner["feature_types"] = Array(repeating: "q", count: 9)
+            }
 
             let yaml = """
                 variants: [{name: main, model: "models:/churn/1", weight: 1}]

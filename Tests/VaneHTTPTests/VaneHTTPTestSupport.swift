@@ -8,6 +8,7 @@ import VaneArtifacts
 import VaneCore
 import VaneHTTP
 import VaneServer
+import VaneServing
 import VaneStorage
 
 /// A Vane router over an in-memory database and a fresh temporary artifact root, driven through
@@ -40,7 +41,8 @@ struct VaneTestClient: Sendable {
         let realTmp = URL(fileURLWithPath: tmp).resolvingSymlinksInPath().path
         // The services `vane server` runs beside the router.
         let shadows = Task { try await stores.deployments.shadowScorer.run() }
-        defer { stores.deployments.shadowScorer.finish(); shadows.cancel() }
+        let rollouts = Task { try await RolloutController(deployments: stores.deployments, tick: .milliseconds(20)).run() }
+        defer { stores.deployments.shadowScorer.finish(); shadows.cancel(); rollouts.cancel() }
         return try await app.test(.router) { client in
             try await body(VaneTestClient(client: client, stores: stores, artifactRoot: artifacts.root, tempDirectory: realTmp))
         }

@@ -33,7 +33,12 @@ struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
             // POST is the one state-changing method a page may send cross-site without a CORS
             // preflight, and only with a "simple" content type: PUT, PATCH and DELETE always need
             // a preflight, which foreign origins fail, so they may come without a body type.
-            if request.method == .post, Self.isJSONAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]) {
+            // A bodiless POST to Vane's API (a rollout action) may come without a content type:
+            // it carries nothing a form could forge, and a page's request has an Origin, checked above.
+            let bodiless = request.headers[.contentType] == nil && request.headers[.transferEncoding] == nil
+                && (request.headers[.contentLength].map { BodyReader.nonNegativeInteger($0) == 0 } ?? true)
+            if request.method == .post, Self.isJSONAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]),
+               !(bodiless && VaneErrorMiddleware<Context>.isVaneAPI(path)) {
                 let api = VaneErrorMiddleware<Context>.isVaneAPI(path) ? "Vane API" : "MLflow API"
                 throw MLflowError(status: .unsupportedMediaType, errorCode: "BAD_REQUEST",
                                   message: "\(api) requests that change state must be sent with Content-Type: application/json")

@@ -24,7 +24,13 @@ extension VaneAPIRoutes {
                 try await deployments.delete(named: try context.parameters.require("name"))
                 return Response(status: .noContent)
             },
-        ]
+        ] + DeploymentService.RolloutAction.allCases.map { action in
+            Route(method: .post, path: "deployments/:name/rollout/\(action.rawValue)") { _, context in
+                let name = try context.parameters.require("name")
+                _ = try await deployments.rollout(action, deployment: name)
+                return try Self.showDeployment(name, deployments)
+            }
+        }
     }
 
     /// The media types a declaration may be sent as.
@@ -99,6 +105,7 @@ extension VaneAPIRoutes {
         w.field("created_at", deployment.createdAt)
         w.field("updated_at", deployment.updatedAt)
         w.field("routing_key", spec.routingKey?.description)
+        if let rollout = spec.rollout { write(rollout, state: deployment.rolloutState, to: &w) }
         let shares = live?.picker.shares ?? []
         let now = SystemClock().nowMillis()
         w.beginArray("variants")
@@ -106,7 +113,8 @@ extension VaneAPIRoutes {
             w.beginObject()
             w.field("name", variant.name)
             w.field("model", variant.model)
-            w.field("weight", variant.weight)
+            w.field("weight", deployment.weight(of: variant))
+            w.field("declared_weight", variant.weight)
             if i < shares.count { w.field("share", shares[i]) }
             writeResolved(deployment.resolved[variant.name], to: &w)
             if let member = live?.variants.first(where: { $0.name == variant.name }) {
@@ -138,6 +146,48 @@ extension VaneAPIRoutes {
             w.endObject()
         }
         w.endArray()
+    }
+
+    /// A rollout's declaration and progress under `rollout`.
+    static func write(_ rollout: RolloutSpec, state: RolloutState?, to w: inout JSONWriter) {
+        w.beginObject("rollout")
+        w.field("variant", rollout.variant)
+        w.beginArray("steps")
+        for step in rollout.steps { w.rawElementNumber(step, float: false) }
+        w.endArray()
+        w.field("interval", DurationText.format(milliseconds: rollout.intervalMilliseconds))
+        w.field("min_requests", Int64(rollout.minRequests))
+        w.field("deadline", DurationText.format(milliseconds: rollout.deadlineMilliseconds))
+        w.field("on_failure", rollout.onFailure.rawValue)
+        w.beginObject("guards")
+        if let v = rollout.guards.errorRate { w.field("error_rate", v) }
+        if let v = rollout.guards.latencyP99Milliseconds { w.field("latency_p99_ms", v) }
+        if let v = rollout.guards.disagreement { w.field("disagreement", v) }
+        if let v = rollout.guards.predictionDrift { w.field("prediction_drift", v) }
+        w.endObject()
+        if let state {
+            w.field("state", state.phase.rawValue)
+            w.field("step", Int64(state.step + 1))
+            w.field("weight", state.weights[rollout.variant] ?? 0)
+            w.field("baseline", state.baseline)
+            w.field("started_at", state.startedAt)
+            w.field("step_started_at", state.stepStartedAt)
+            w.beginArray("events")
+            for event in state.events {
+                w.beginObject()
+                w.field("time", event.time)
+                w.field("kind", event.kind)
+                w.field("from_weight", event.fromWeight)
+                w.field("to_weight", event.toWeight)
+                w.field("guard", event.guardName)
+                if let measured = event.measured { w.field("measured", measured) }
+                if let threshold = event.threshold { w.field("threshold", threshold) }
+                w.field("message", event.message)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.endObject()
     }
 
     /// Requests, errors and latency percentiles under `key`.

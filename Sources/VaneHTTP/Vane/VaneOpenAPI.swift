@@ -228,6 +228,58 @@ enum VaneOpenAPI {
             "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"204": {"description": "Deleted."}, "default": {"$ref": "#/components/responses/Error"}}
           }
+        },
+        "/api/vane/v1/deployments/{name}/rollout/pause": {
+          "post": {
+            "operationId": "pauseRollout",
+            "summary": "Holds the rollout's weights as they are; the guards stop being judged. Only a progressing rollout. 409 for a deployment without a rollout or a rollout in another phase. Needs no body.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The deployment after the change.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["deployment"], "properties": {"deployment": {"$ref": "#/components/schemas/Deployment"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/deployments/{name}/rollout/resume": {
+          "post": {
+            "operationId": "resumeRollout",
+            "summary": "Goes on from the current step: its clock restarts, and a variant a failed guard took out gets the step's weight back. Only a paused rollout. 409 for a deployment without a rollout or a rollout in another phase. Needs no body.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The deployment after the change.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["deployment"], "properties": {"deployment": {"$ref": "#/components/schemas/Deployment"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/deployments/{name}/rollout/promote": {
+          "post": {
+            "operationId": "promoteRollout",
+            "summary": "Gives the rolled-out variant all traffic now; the other variants stay loaded at weight 0. 409 for a deployment without a rollout or a rollout in another phase. Needs no body.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The deployment after the change.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["deployment"], "properties": {"deployment": {"$ref": "#/components/schemas/Deployment"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/deployments/{name}/rollout/rollback": {
+          "post": {
+            "operationId": "rollbackRollout",
+            "summary": "Takes the rolled-out variant out now; the other variants share the traffic as declared. 409 for a deployment without a rollout or a rollout in another phase. Needs no body.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The deployment after the change.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["deployment"], "properties": {"deployment": {"$ref": "#/components/schemas/Deployment"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
         }
       },
       "components": {
@@ -324,6 +376,7 @@ enum VaneOpenAPI {
               "created_at": {"type": "integer"},
               "updated_at": {"type": "integer"},
               "routing_key": {"type": "string"},
+              "rollout": {"$ref": "#/components/schemas/Rollout"},
               "variants": {"type": "array", "items": {"type": "object", "properties": {
                 "name": {"type": "string"}, "model": {"type": "string"}, "weight": {"type": "number"},
                 "share": {"type": "number", "description": "The weight normalised: the share of requests it answers."},
@@ -342,6 +395,29 @@ enum VaneOpenAPI {
                   "share": {"type": "number", "description": "Rows with the same class (classifiers) or values within 1e-6 or 0.1 % (numeric outputs), over rows compared."},
                   "mean_absolute_difference": {"type": "number"}
                 }}
+              }}}
+            }
+          },
+          "Rollout": {
+            "type": "object",
+            "description": "The declaration (variant, steps, interval, min_requests, deadline, guards, on_failure) and the progress.",
+            "properties": {
+              "variant": {"type": "string"},
+              "steps": {"type": "array", "items": {"type": "number"}},
+              "interval": {"type": "string"}, "deadline": {"type": "string"}, "min_requests": {"type": "integer"},
+              "on_failure": {"type": "string", "enum": ["rollback", "pause"]},
+              "guards": {"type": "object"},
+              "state": {"type": "string", "enum": ["progressing", "paused", "promoted", "rolled_back"]},
+              "step": {"type": "integer", "description": "1-based."},
+              "weight": {"type": "number", "description": "The rolled-out variant's weight now, percent."},
+              "baseline": {"type": "string"},
+              "started_at": {"type": "integer"}, "step_started_at": {"type": "integer"},
+              "events": {"type": "array", "items": {"type": "object", "required": ["time", "kind", "from_weight", "to_weight", "message"], "properties": {
+                "time": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["started", "step", "guard_failed", "no_traffic", "sample_ratio_mismatch", "paused", "resumed", "promoted", "rolled_back"]},
+                "from_weight": {"type": "number"}, "to_weight": {"type": "number"},
+                "guard": {"type": "string"}, "measured": {"type": "number"}, "threshold": {"type": "number"},
+                "message": {"type": "string"}
               }}}
             }
           },

@@ -36,18 +36,27 @@ public struct Deployment: Sendable, Equatable, Codable {
     public var generation: Int64
     public var createdAt: EpochMillis
     public var updatedAt: EpochMillis
+    /// The rollout's progress, when the declaration has a rollout.
+    public var rolloutState: RolloutState?
 
-    public init(spec: DeploymentSpec, resolved: [String: ResolvedModel], generation: Int64, createdAt: EpochMillis, updatedAt: EpochMillis) {
+    public init(spec: DeploymentSpec, resolved: [String: ResolvedModel], generation: Int64, createdAt: EpochMillis, updatedAt: EpochMillis,
+                rolloutState: RolloutState? = nil) {
         self.spec = spec
         self.resolved = resolved
         self.generation = generation
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.rolloutState = rolloutState
     }
 
     public var name: String { spec.name }
 
+    /// The weight each variant has now: the rollout's, else the declared one.
+    public func weight(of variant: DeploymentSpec.Variant) -> Double {
+        rolloutState?.weights[variant.name] ?? variant.weight
+    }
+
     enum CodingKeys: String, CodingKey {
-        case spec, resolved, generation, createdAt = "created_at", updatedAt = "updated_at"
+        case spec, resolved, generation, createdAt = "created_at", updatedAt = "updated_at", rolloutState = "rollout_state"
     }
 }

@@ -42,13 +42,17 @@ public final class DeploymentService: Sendable {
     /// A service over `store`, loading registry models through `catalog` (which caches them) and
     /// other URIs through `resolver`.
     public init(store: any DeploymentStore, resolver: ModelResolver, catalog: any ModelCatalog, clock: any VaneClock = SystemClock(),
-                shadowQueueCapacity: Int = 1_000) {
+                changes: any ChangeRecorder = DiscardingChangeRecorder(), shadowQueueCapacity: Int = 1_000) {
         self.store = store
         self.resolver = resolver
         self.catalog = catalog
         self.clock = clock
+        self.changes = changes
         self.shadowScorer = ShadowScorer(capacity: shadowQueueCapacity, clock: clock)
     }
+
+    /// Where deployment changes are reported.
+    let changes: any ChangeRecorder
 
     /// The time, for the figures.
     public func now() -> EpochMillis { clock.nowMillis() }
@@ -104,7 +108,7 @@ public final class DeploymentService: Sendable {
     public func apply(_ spec: DeploymentSpec) async throws -> Outcome {
         do { try spec.validate() } catch { throw VaneError.invalid(error.description) }
         // Refused rather than stored and ignored, until the server acts on them.
-        let pending = [("rollout", spec.rollout != nil), ("experiment", spec.experiment != nil)]
+        let pending = [("experiment", spec.experiment != nil)]
             .filter(\.1).map(\.0)
         if !pending.isEmpty {
             throw VaneError.invalid("This server does not act on \(pending.joined(separator: ", ")) yet; apply the deployment without them.")
@@ -116,13 +120,174 @@ public final class DeploymentService: Sendable {
                 return Outcome(deployment: existing, changed: false, created: false)
             }
             let now = self.clock.nowMillis()
+            // A rollout goes on through a re-apply that leaves it, its variants and the rolled-out
+            // model as they were; any of those changed starts it again.
+            var rolloutState: RolloutState?
+            if let rollout = spec.rollout {
+                if let existing, let kept = existing.rolloutState, existing.spec.rollout == rollout,
+                   existing.spec.variants == spec.variants, existing.resolved[rollout.variant] == resolved[rollout.variant] {
+                    rolloutState = kept
+                } else {
+                    rolloutState = RolloutState.start(spec, at: now)
+                }
+            }
             let deployment = Deployment(spec: spec, resolved: resolved, generation: (existing?.generation ?? 0) + 1,
-                                        createdAt: existing?.createdAt ?? now, updatedAt: now)
-            let live = try await self.load(deployment)
+                                        createdAt: existing?.createdAt ?? now, updatedAt: now, rolloutState: rolloutState)
+            let keepTracker = rolloutState != nil && rolloutState == existing?.rolloutState
+            let live = try await self.load(deployment, keepingTracker: keepTracker)
             try await self.store.save(deployment)
             self.state.withLock { $0.live[spec.name] = live; $0.unavailable[spec.name] = nil }
+            var details: [String: String] = ["generation": String(deployment.generation)]
+            for variant in spec.variants {
+                details["variant." + variant.name] = "\(resolved[variant.name]?.pinned ?? variant.model) weight \(deployment.weight(of: variant))"
+            }
+            await self.changes.record(ChangeEvent(time: now, kind: "deployment", subject: spec.name, action: existing == nil ? "created" : "applied",
+                                                  summary: "deployment \(spec.name) \(existing == nil ? "created" : "changed") (generation \(deployment.generation))",
+                                                  details: details))
+            if let rolloutState, !keepTracker, let event = rolloutState.events.last {
+                await self.record(event, deployment: deployment)
+            }
             return Outcome(deployment: deployment, changed: true, created: existing == nil)
         }
+    }
+
+    // MARK: Rollouts
+
+    /// What a person may do to a rollout.
+    public enum RolloutAction: String, Sendable, CaseIterable {
+        /// Holds the weights as they are; the judge stops looking.
+        case pause
+        /// Goes on from the current step (restarting its clock; a variant a failed guard took out
+        /// gets the step's weight back).
+        case resume
+        /// Gives the variant all traffic now.
+        case promote
+        /// Takes the variant out now.
+        case rollback
+    }
+
+    /// Applies `action` to the rollout of deployment `name`: `notFound` without the deployment,
+    /// `invalidState` without a rollout or when the action does not apply in its phase.
+    public func rollout(_ action: RolloutAction, deployment name: String) async throws -> RolloutState {
+        try await transition(name) { state, spec, rollout, now in
+            let current = state.weights[rollout.variant] ?? 0
+            switch action {
+            case .pause:
+                guard state.phase == .progressing else { throw Self.wrongPhase(action, state.phase) }
+                state.phase = .paused
+                state.append(.init(time: now, kind: "paused", fromWeight: current, toWeight: current, message: "paused by a person"))
+            case .resume:
+                guard state.phase == .paused else { throw Self.wrongPhase(action, state.phase) }
+                let weight = rollout.steps[state.step]
+                state.phase = .progressing
+                state.stepStartedAt = now
+                state.weights = RolloutState.weights(for: spec, variant: rollout.variant, percent: weight)
+                state.append(.init(time: now, kind: "resumed", fromWeight: current, toWeight: weight,
+                                   message: "resumed at step \(state.step + 1) of \(rollout.steps.count)"))
+            case .promote:
+                guard state.phase != .promoted else { throw Self.wrongPhase(action, state.phase) }
+                state.phase = .promoted
+                state.weights = RolloutState.weights(for: spec, variant: rollout.variant, percent: 100)
+                state.append(.init(time: now, kind: "promoted", fromWeight: current, toWeight: 100, message: "promoted by a person"))
+            case .rollback:
+                guard state.phase != .rolledBack else { throw Self.wrongPhase(action, state.phase) }
+                state.phase = .rolledBack
+                state.weights = RolloutState.weights(for: spec, variant: rollout.variant, percent: 0)
+                state.append(.init(time: now, kind: "rolled_back", fromWeight: current, toWeight: 0, message: "rolled back by a person"))
+            }
+            return true
+        }
+    }
+
+    static func wrongPhase(_ action: RolloutAction, _ phase: RolloutState.Phase) -> VaneError {
+        VaneError(.invalidState, "Cannot \(action.rawValue) a rollout that is \(phase.rawValue.replacingOccurrences(of: "_", with: " ")).")
+    }
+
+    /// Looks at every progressing rollout once and acts on what the judge decides.
+    public func judgeRollouts() async {
+        let candidates = state.withLock { $0.live.values.filter { $0.deployment.rolloutState?.phase == .progressing && $0.tracker != nil } }
+        for live in candidates {
+            _ = try? await transition(live.name) { state, spec, rollout, now in
+                guard state.phase == .progressing, let tracker = self.live(named: spec.name)?.tracker else { return false }
+                let current = state.weights[rollout.variant] ?? 0
+                switch RolloutJudge.decide(rollout, state: state, snapshot: tracker.snapshot(), now: now) {
+                case .wait:
+                    return false
+                case .fail(let guardName, let measured, let threshold):
+                    state.phase = rollout.onFailure == .rollback ? .rolledBack : .paused
+                    state.weights = RolloutState.weights(for: spec, variant: rollout.variant, percent: 0)
+                    state.append(.init(time: now, kind: "guard_failed", fromWeight: current, toWeight: 0, guardName: guardName,
+                                       measured: measured, threshold: threshold,
+                                       message: "\(guardName) failed at step \(state.step + 1): \(measured) against \(threshold); " +
+                                           (state.phase == .rolledBack ? "rolled back" : "paused with the variant at weight 0")))
+                case .advance(let p), .promote(let p):
+                    if let p, p < SampleRatioCheck.threshold {
+                        state.append(.init(time: now, kind: "sample_ratio_mismatch", fromWeight: current, toWeight: current,
+                                           guardName: "sample_ratio", measured: p, threshold: SampleRatioCheck.threshold,
+                                           message: "the requests of step \(state.step + 1) do not match the weights (chi-square p = \(p))"))
+                    }
+                    if state.step + 1 >= rollout.steps.count {
+                        state.phase = .promoted
+                        state.weights = RolloutState.weights(for: spec, variant: rollout.variant, percent: 100)
+                        state.append(.init(time: now, kind: "promoted", fromWeight: current, toWeight: 100,
+                                           message: "the last step passed: \(rollout.variant) takes all traffic"))
+                    } else {
+                        state.step += 1
+                        state.stepStartedAt = now
+                        let next = rollout.steps[state.step]
+                        state.weights = RolloutState.weights(for: spec, variant: rollout.variant, percent: next)
+                        state.append(.init(time: now, kind: "step", fromWeight: current, toWeight: next,
+                                           message: "step \(state.step) passed; step \(state.step + 1) of \(rollout.steps.count) at \(RolloutState.format(next)) %"))
+                    }
+                case .noTraffic(let requests):
+                    state.phase = .paused
+                    state.append(.init(time: now, kind: "no_traffic", fromWeight: current, toWeight: current, measured: Double(requests),
+                                       threshold: Double(rollout.minRequests),
+                                       message: "step \(state.step + 1) had \(requests) of \(rollout.minRequests) requests by its deadline; paused rather than guessing"))
+                }
+                return true
+            }
+        }
+    }
+
+    /// Changes the rollout state of deployment `name` with `body` (which returns whether it
+    /// changed anything), saves it and swaps in the new weights, one change at a time.
+    private func transition(
+        _ name: String,
+        _ body: @escaping @Sendable (inout RolloutState, DeploymentSpec, RolloutSpec, EpochMillis) throws -> Bool
+    ) async throws -> RolloutState {
+        try await gate.run {
+            guard let live = self.live(named: name) else { throw VaneError.notFound("No deployment named '\(name.prefix(80))'.") }
+            var deployment = live.deployment
+            guard let rollout = deployment.spec.rollout, var rolloutState = deployment.rolloutState else {
+                throw VaneError(.invalidState, "Deployment \(name) has no rollout.")
+            }
+            let before = rolloutState
+            let now = self.clock.nowMillis()
+            guard try body(&rolloutState, deployment.spec, rollout, now), rolloutState != before else { return before }
+            deployment.rolloutState = rolloutState
+            try await self.store.save(deployment)
+            if rolloutState.step != before.step || (before.phase == .paused && rolloutState.phase == .progressing) {
+                live.tracker?.newStep()
+            }
+            self.state.withLock { $0.live[name] = live.updating(deployment, tracker: live.tracker) }
+            for event in rolloutState.events where !before.events.contains(event) {
+                await self.record(event, deployment: deployment)
+            }
+            return rolloutState
+        }
+    }
+
+    /// Reports a rollout event as a change.
+    private func record(_ event: RolloutState.Event, deployment: Deployment) async {
+        guard let rollout = deployment.spec.rollout else { return }
+        var details = ["variant": rollout.variant, "from_weight": String(event.fromWeight), "to_weight": String(event.toWeight),
+                       "version": deployment.resolved[rollout.variant]?.pinned ?? rollout.variant]
+        if let guardName = event.guardName { details["guard"] = guardName }
+        if let measured = event.measured { details["measured"] = String(measured) }
+        if let threshold = event.threshold { details["threshold"] = String(threshold) }
+        await changes.record(ChangeEvent(time: event.time, kind: "deployment", subject: deployment.name, action: "rollout_" + event.kind,
+                                         summary: "\(deployment.name): \(event.message)", details: details))
     }
 
     /// Deletes the deployment `name`; requests in flight on it finish. `notFound` when unknown.
@@ -131,6 +296,8 @@ public final class DeploymentService: Sendable {
             guard try await self.store.delete(named: name) else {
                 throw VaneError.notFound("No deployment named '\(name.prefix(80))'.")
             }
+            await self.changes.record(ChangeEvent(time: self.clock.nowMillis(), kind: "deployment", subject: name, action: "deleted",
+                                                  summary: "deployment \(name) deleted"))
             self.state.withLock { state in
                 state.live[name] = nil
                 state.unavailable[name] = nil
@@ -166,8 +333,9 @@ public final class DeploymentService: Sendable {
         return resolved
     }
 
-    /// Loads every member of `deployment` from its pinned resolution.
-    func load(_ deployment: Deployment) async throws -> LiveDeployment {
+    /// Loads every member of `deployment` from its pinned resolution; a rollout gets a tracker
+    /// (the one it had with `keepingTracker`).
+    func load(_ deployment: Deployment, keepingTracker: Bool = false) async throws -> LiveDeployment {
         let spec = deployment.spec
         func member(_ name: String, weight: Double, path: String, isShadow: Bool = false) async throws -> LiveDeployment.Member {
             guard let resolution = deployment.resolved[name] else {
@@ -201,7 +369,14 @@ public final class DeploymentService: Sendable {
         for (i, v) in spec.variants.enumerated() { variants.append(try await member(v.name, weight: v.weight, path: "variants[\(i)]")) }
         var shadows: [LiveDeployment.Member] = []
         for (i, s) in spec.shadows.enumerated() { shadows.append(try await member(s.name, weight: s.sample, path: "shadows[\(i)]", isShadow: true)) }
-        return LiveDeployment(deployment: deployment, variants: variants, shadows: shadows)
+        var tracker: RolloutTracker?
+        if keepingTracker, let kept = live(named: spec.name)?.tracker {
+            tracker = kept
+        } else if let rollout = spec.rollout, let rolloutState = deployment.rolloutState {
+            tracker = RolloutTracker(variant: rollout.variant, baseline: rolloutState.baseline, guards: rollout.guards,
+                                     baselineMember: variants.first { $0.name == rolloutState.baseline })
+        }
+        return LiveDeployment(deployment: deployment, variants: variants, shadows: shadows, tracker: tracker)
     }
 
     static func describe(_ error: any Error) -> String {

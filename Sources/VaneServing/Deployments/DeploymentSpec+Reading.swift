@@ -142,7 +142,9 @@ extension DeploymentSpec {
             guard variant(named: rollout.variant) != nil else {
                 throw fail("rollout.variant", "no variant is named '\(rollout.variant.prefix(80))'; the variants are \(variants.map(\.name).joined(separator: ", "))")
             }
-            guard variants.count >= 2 else { throw fail("rollout", "a rollout needs a second variant to keep the traffic the rolled-out one does not take") }
+            guard variants.contains(where: { $0.name != rollout.variant && $0.weight > 0 }) else {
+                throw fail("rollout", "a rollout needs another variant with a positive weight, to take the traffic the rolled-out one does not")
+            }
             try rollout.validate()
         }
         if let experiment {

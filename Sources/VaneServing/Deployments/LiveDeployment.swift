@@ -22,20 +22,31 @@ public final class LiveDeployment: Sendable {
     public let deployment: Deployment
     public let variants: [Member]
     public let shadows: [Member]
+    /// Routes by the weights in force: the rollout's when there is one.
     public let picker: VariantPicker
+    /// The rollout's counters, when the deployment has a rollout.
+    public let tracker: RolloutTracker?
 
-    init(deployment: Deployment, variants: [Member], shadows: [Member]) {
+    init(deployment: Deployment, variants: [Member], shadows: [Member], tracker: RolloutTracker? = nil) {
         self.deployment = deployment
         self.variants = variants
         self.shadows = shadows
-        self.picker = VariantPicker(names: variants.map(\.name), weights: variants.map(\.weight))
+        self.tracker = tracker
+        var weights = variants.map { deployment.rolloutState?.weights[$0.name] ?? $0.weight }
+        if weights.reduce(0, +) <= 0 { weights = variants.map(\.weight) }
+        self.picker = VariantPicker(names: variants.map(\.name), weights: weights)
+    }
+
+    /// The same members under `deployment`'s (new) weights and rollout state, nothing reloaded.
+    func updating(_ deployment: Deployment, tracker: RolloutTracker?) -> LiveDeployment {
+        LiveDeployment(deployment: deployment, variants: variants, shadows: shadows, tracker: tracker)
     }
 
     public var name: String { deployment.name }
 
-    /// The variant that answers when nothing else decides: the one with the largest weight.
+    /// The variant that answers when nothing else decides: the one with the largest weight in force.
     public var primary: Member {
-        variants.max { $0.weight < $1.weight } ?? variants[0]
+        variants.indices.max { picker.shares[$0] < picker.shares[$1] }.map { variants[$0] } ?? variants[0]
     }
 
     /// The shadows a request is mirrored to: each by a draw against its sample.
