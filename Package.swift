@@ -95,6 +95,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneCoreTests", dependencies: ["VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneTextTests", dependencies: ["VaneText"], swiftSettings: swiftSettings),

@@ -59,6 +59,8 @@ public struct VaneDataDirectory: Sendable, Equatable {
     public var databasePath: String { (path as NSString).appendingPathComponent("vane.db") }
     /// `<path>/artifacts`.
     public var artifactRoot: String { (path as NSString).appendingPathComponent("artifacts") }
+    /// The deployments' prediction log: one folder per deployment, one per hour below it.
+    public var predictionRoot: String { (path as NSString).appendingPathComponent("predictions") }
     /// Whether the database file exists (a directory Vane has opened at least once).
     public var hasDatabase: Bool { FileManager.default.fileExists(atPath: databasePath) }
 

@@ -30,6 +30,7 @@ public struct VaneStores: Sendable {
         AuthSchema.register(in: &m)
         DeploymentSchema.register(in: &m)
         SQLiteChangeLog.register(in: &m)
+        SQLitePredictionIndex.register(in: &m)
         return m
     }
 
@@ -45,11 +46,14 @@ public struct VaneStores: Sendable {
     public static func open(dataDirectory: String) throws -> VaneStores {
         let database = try openDatabase(dataDirectory: dataDirectory)
         try database.migrate(migrations)
-        return try VaneStores(database: database, artifacts: LocalArtifactStore(root: VaneDataDirectory(dataDirectory).artifactRoot))
+        return try VaneStores(database: database, artifacts: LocalArtifactStore(root: VaneDataDirectory(dataDirectory).artifactRoot),
+                              predictionDirectory: VaneDataDirectory(dataDirectory).predictionRoot)
     }
 
-    /// Stores over an already-migrated database (tests use an in-memory one).
-    public init(database: VaneDatabase, artifacts: any ArtifactStore, clock: any VaneClock = SystemClock()) throws {
+    /// Stores over an already-migrated database (tests use an in-memory one); deployments log
+    /// their predictions under `predictionDirectory` (none without it).
+    public init(database: VaneDatabase, artifacts: any ArtifactStore, predictionDirectory: String? = nil,
+                predictionLog settings: PredictionLog.Settings = .init(), clock: any VaneClock = SystemClock()) throws {
         self.database = database
         // MLflow's input rules are checked in front of the stores, which receive validated input.
         self.tracking = ValidatingTrackingStore(try SQLiteTrackingStore(database: database, clock: clock))
@@ -59,7 +63,10 @@ public struct VaneStores: Sendable {
         let resolver = ModelResolver(tracking: tracking, registry: registry, artifacts: artifacts)
         self.models = RegistryModelCatalog(resolver: resolver, registry: registry)
         self.changes = SQLiteChangeLog(database: database)
+        let log = predictionDirectory.map {
+            PredictionLog(directory: $0, index: SQLitePredictionIndex(database: database), settings: settings, clock: clock)
+        }
         self.deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: resolver,
-                                             catalog: models, clock: clock, changes: changes)
+                                             catalog: models, clock: clock, changes: changes, predictionLog: log)
     }
 }

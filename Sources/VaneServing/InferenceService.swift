@@ -21,11 +21,17 @@ public struct InferenceRequest: Sendable {
     public var input: Input
     /// The outputs the client asked for; nil means every output.
     public var outputs: Set<String>?
+    /// The client's id for the request (OIP `id`, `x-request-id`); Vane makes one when absent.
+    public var requestID: String?
 
-    public init(_ input: Input, outputs: Set<String>? = nil) {
+    public init(_ input: Input, outputs: Set<String>? = nil, requestID: String? = nil) {
         self.input = input
         self.outputs = outputs
+        self.requestID = requestID
     }
+
+    /// The longest request id accepted.
+    public static let maxRequestIDLength = 256
 }
 
 /// What one inference request scored: the model that answered, its outputs and the row count.
@@ -35,6 +41,8 @@ public struct InferencePrediction: Sendable {
     public let rowCount: Int
     /// The deployment's variant that answered, when the request went to a deployment.
     public var variant: String? = nil
+    /// The request's id: the client's, or one Vane made.
+    public var requestID: String = ""
 }
 
 /// Inference over a ``ModelCatalog``, one call per request: resolve the model, let the wire layer
@@ -110,7 +118,9 @@ public struct InferenceService: Sendable {
             let (request, decoded) = try await decode(served)
             let batch = try Self.batch(request.input, for: served)
             let outputs = try await predict(served, batch, outputs: request.outputs)
-            let answer = try encode(InferencePrediction(model: served, outputs: outputs, rowCount: batch.rowCount), decoded)
+            var prediction = InferencePrediction(model: served, outputs: outputs, rowCount: batch.rowCount)
+            prediction.requestID = request.requestID ?? Identifiers.uuid()
+            let answer = try encode(prediction, decoded)
             served.metrics.record(proto, rows: batch.rowCount, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: false)
             return answer
         } catch {
@@ -150,18 +160,26 @@ public struct InferenceService: Sendable {
             member = live.variant(forKey: nil)
         }
         let served = member.served
+        var requestID = decodedRequest?.request.requestID
         do {
             let (request, decoded): (InferenceRequest, Decoded)
             if let decodedRequest { (request, decoded) = decodedRequest } else { (request, decoded) = try await decode(served) }
+            requestID = request.requestID ?? Identifiers.uuid()
             let batch = try Self.batch(request.input, for: served)
             let outputs = try await predict(served, batch, outputs: request.outputs)
             var prediction = InferencePrediction(model: served, outputs: outputs, rowCount: batch.rowCount)
             prediction.variant = member.name
+            prediction.requestID = requestID ?? ""
             let answer = try encode(prediction, decoded)
             let elapsed = DispatchTime.now().uptimeNanoseconds - start
             served.metrics.record(proto, rows: batch.rowCount, nanoseconds: elapsed, failed: false)
             if let deployments {
-                member.requests.record(nanoseconds: elapsed, failed: false, at: deployments.now())
+                let now = deployments.now()
+                member.requests.record(nanoseconds: elapsed, failed: false, at: now)
+                deployments.predictionLog?.append(PredictionRecord(
+                    time: now, requestID: prediction.requestID, deployment: live.name, variant: member.name,
+                    latencyMicroseconds: Int64(elapsed / 1_000), rowCount: batch.rowCount, failed: false,
+                    inputs: request.input, outputs: outputs))
                 if let tracker = live.tracker {
                     tracker.record(member: member.name, nanoseconds: elapsed, failed: false, outputs: outputs, rowCount: batch.rowCount)
                     if member.name == tracker.variant, let comparison = tracker.comparison {
@@ -183,8 +201,12 @@ public struct InferenceService: Sendable {
             let elapsed = DispatchTime.now().uptimeNanoseconds - start
             served.metrics.record(proto, rows: 0, nanoseconds: elapsed, failed: true)
             if let deployments {
-                member.requests.record(nanoseconds: elapsed, failed: true, at: deployments.now())
+                let now = deployments.now()
+                member.requests.record(nanoseconds: elapsed, failed: true, at: now)
                 live.tracker?.record(member: member.name, nanoseconds: elapsed, failed: true, outputs: nil, rowCount: 0)
+                deployments.predictionLog?.append(PredictionRecord(
+                    time: now, requestID: requestID ?? Identifiers.uuid(), deployment: live.name, variant: member.name,
+                    latencyMicroseconds: Int64(elapsed / 1_000), rowCount: 0, failed: true, inputs: nil, outputs: nil))
             }
             throw error
         }

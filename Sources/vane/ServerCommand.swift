@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import VaneCore
 import VaneHTTP
 import VaneServer
@@ -117,9 +118,10 @@ struct ServerCommand: AsyncParsableCommand {
         let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
                                              running: configuration, live: LiveSettings(configuration))
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
-        try await VaneServiceGroup.run([app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer,
-                                        RolloutController(deployments: stores.deployments)],
-                                       logger: logger)
+        var services: [any Service] = [app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer,
+                                       RolloutController(deployments: stores.deployments)]
+        if let log = stores.deployments.predictionLog { services.append(log) }
+        try await VaneServiceGroup.run(services, logger: logger)
         try stores.database.close()
         logger.info("stopped")
     }

@@ -342,3 +342,60 @@ struct DeploymentRoutesTests {
         }
     }
 }
+
+extension DeploymentRoutesTests {
+    @Test("the prediction log keeps every request with its id, variant, inputs and outputs, and streams them back")
+    func predictionLog() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let yaml = """
+                variants:
+                  - {name: a, model: "models:/churn/1", weight: 1}
+                  - {name: b, model: "models:/churn/2", weight: 1}
+                """
+            #expect(try await Self.put(vane, "logged", yaml).status == .created)
+            let before = SystemClock().nowMillis()
+            var variants: [String: String] = [:]
+            for i in 0..<40 {
+                let body = InferenceFixtures.oipBody(rows: [[Double(i), 1, 2, 3, 4, 5, 6, 7]], id: "req-\(i)")
+                let r = try await Self.infer(vane, "logged", body: body)
+                try r.expectOK()
+                #expect(try r.json()["id"] as? String == "req-\(i)")
+                #expect(r.headers[HTTPField.Name("x-request-id")!] == "req-\(i)")
+                variants["req-\(i)"] = r.headers[Self.variantHeader]
+            }
+            // MLflow scoring: the client's x-request-id, or one Vane makes and returns.
+            let scored = try await vane.request(.post, "/models/logged/invocations", body: ByteBuffer(string: #"{"instances": [[1,2,3,4,5,6,7,8]]}"#),
+                                                headers: [.contentType: "application/json", HTTPField.Name("x-request-id")!: "mine-1"])
+            try scored.expectOK()
+            #expect(scored.headers[HTTPField.Name("x-request-id")!] == "mine-1")
+            let made = try await vane.json(.post, "/models/logged/invocations", #"{"instances": [[1,2,3,4,5,6,7,8]]}"#)
+            let madeID = try #require(made.headers[HTTPField.Name("x-request-id")!])
+            #expect(madeID.count == 36)
+
+            let all = try await vane.request(.get, Self.base + "/logged/predictions?since=\(before)")
+            try all.expectOK()
+            #expect(all.headers[.contentType] == "application/x-ndjson")
+            let lines = all.text.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            #expect(lines.count == 42)
+            let byID = Dictionary(uniqueKeysWithValues: lines.map { ($0["request_id"] as? String ?? "", $0) })
+            for (id, variant) in variants { #expect(byID[id]?["variant"] as? String == variant, "\(id)") }
+            let first = try #require(byID["req-3"])
+            #expect(first["deployment"] as? String == "logged")
+            #expect(first["rows"] as? Int == 1 && first["failed"] as? Bool == false)
+            let tensor = (first["inputs"] as? [String: Any])?["input-0"] as? [String: Any]
+            #expect((tensor?["data"] as? [Double])?.first == 3)
+            #expect(((first["outputs"] as? [String: Any])?["predict"] as? [String: Any])?["shape"] as? [Int] == [1])
+            #expect(byID[madeID] != nil && byID["mine-1"] != nil)
+
+            let onlyA = try await vane.request(.get, Self.base + "/logged/predictions?since=\(before)&variant=a").text
+            #expect(onlyA.split(separator: "\n").count == variants.values.filter { $0 == "a" }.count + [scored, made].filter { $0.headers[Self.variantHeader] == "a" }.count)
+            let none = try await vane.request(.get, Self.base + "/logged/predictions?since=0&until=1000").text
+            #expect(none.isEmpty)
+            #expect(try await vane.request(.get, Self.base + "/logged/predictions?since=yesterday").status == .badRequest)
+            #expect(try await vane.request(.get, Self.base + "/nosuch/predictions").status == .notFound)
+            let tooLong = InferenceFixtures.oipBody(rows: [[1, 1, 2, 3, 4, 5, 6, 7]], id: String(repeating: "x", count: 300))
+            #expect(try await Self.infer(vane, "logged", body: tooLong).status == .badRequest)
+        }
+    }
+}

@@ -35,14 +35,16 @@ struct VaneTestClient: Sendable {
         let db = try VaneDatabase.inMemory()
         try db.migrate(VaneStores.migrations)
         let artifacts = try LocalArtifactStore(root: tmp + "/artifacts")
-        let stores = try VaneStores(database: db, artifacts: artifacts)
+        let stores = try VaneStores(database: db, artifacts: artifacts, predictionDirectory: tmp + "/predictions",
+                                    predictionLog: .init(flushInterval: .milliseconds(50)))
         let router = VaneApplication.makeRouter(stores: stores, authentication: authentication)
         let app = Application(router: router)
         let realTmp = URL(fileURLWithPath: tmp).resolvingSymlinksInPath().path
         // The services `vane server` runs beside the router.
         let shadows = Task { try await stores.deployments.shadowScorer.run() }
         let rollouts = Task { try await RolloutController(deployments: stores.deployments, tick: .milliseconds(20)).run() }
-        defer { stores.deployments.shadowScorer.finish(); shadows.cancel(); rollouts.cancel() }
+        let log = Task { try await stores.deployments.predictionLog?.run() }
+        defer { stores.deployments.shadowScorer.finish(); stores.deployments.predictionLog?.finish(); shadows.cancel(); rollouts.cancel(); log.cancel() }
         return try await app.test(.router) { client in
             try await body(VaneTestClient(client: client, stores: stores, artifactRoot: artifacts.root, tempDirectory: realTmp))
         }

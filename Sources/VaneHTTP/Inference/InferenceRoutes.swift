@@ -30,11 +30,26 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
         { name in HTTPField.Name(name).flatMap { request.headers[$0] } }
     }
 
-    /// `response` with the variant that answered named in ``variantField``.
-    static func naming(_ variant: String?, in response: Response) -> Response {
-        guard let variant else { return response }
+    /// The request id header of MLflow scoring (and the answer's, on both protocols).
+    static var requestIDField: HTTPField.Name { HTTPField.Name("x-request-id")! }
+
+    /// A client's request id: at most ``InferenceRequest/maxRequestIDLength`` bytes; an empty one is none.
+    static func checkedRequestID(_ id: String?) throws(VaneError) -> String? {
+        guard let id, !id.isEmpty else { return nil }
+        guard id.utf8.count <= InferenceRequest.maxRequestIDLength else {
+            throw VaneError.invalid("A request id is at most \(InferenceRequest.maxRequestIDLength) bytes")
+        }
+        return id
+    }
+
+    /// `response` naming the request's id (``requestIDField``) and, for a deployment, the
+    /// variant that answered (``variantField``).
+    static func naming(_ prediction: InferencePrediction, in response: Response) -> Response {
         var response = response
-        response.headers[variantField] = variant
+        if !prediction.requestID.isEmpty, prediction.requestID.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            response.headers[requestIDField] = prediction.requestID
+        }
+        if let variant = prediction.variant { response.headers[variantField] = variant }
         return response
     }
 
@@ -156,17 +171,18 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
                 return n == 0 ? body.count : n
             }
             let oip = try OIPRequest(body: body, headerLength: headerLength)
-            return (InferenceRequest(.tensors(oip.inputs), outputs: oip.outputs.map { Set($0.map(\.name)) }), oip)
+            return (InferenceRequest(.tensors(oip.inputs), outputs: oip.outputs.map { Set($0.map(\.name)) },
+                                     requestID: try Self.checkedRequestID(oip.id)), oip)
         } encode: { prediction, oip in
             var outputs = prediction.outputs
             if let order = oip.outputs?.map(\.name) {
                 outputs.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
             }
             let binaryByName = Dictionary((oip.outputs ?? []).map { ($0.name, $0.binaryData) }, uniquingKeysWith: { a, _ in a })
-            let response = OIPResponse(model: prediction.model, id: oip.id, outputs: outputs, rowCount: prediction.rowCount) { name in
+            let response = OIPResponse(model: prediction.model, id: prediction.requestID, outputs: outputs, rowCount: prediction.rowCount) { name in
                 (binaryByName[name] ?? nil) ?? oip.binaryDataOutput
             }
-            return Self.naming(prediction.variant, in: response.response())
+            return Self.naming(prediction, in: response.response())
         }
     }
 
@@ -176,9 +192,9 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
         return try await service.infer(model: name, version: version, protocol: .mlflowScoring, header: Self.header(of: request)) { served in
             if body == nil { body = try await Self.collect(request) }
             let batch = try ScoringRequest.batch(body: body ?? [], contentType: request.headers[.contentType], model: served)
-            return (InferenceRequest(.batch(batch)), ())
+            return (InferenceRequest(.batch(batch), requestID: try Self.checkedRequestID(request.headers[Self.requestIDField])), ())
         } encode: { prediction, _ in
-            Self.naming(prediction.variant,
+            Self.naming(prediction,
                         in: ScoringRequest.response(outputs: prediction.outputs, model: prediction.model, rowCount: prediction.rowCount).response())
         }
     }

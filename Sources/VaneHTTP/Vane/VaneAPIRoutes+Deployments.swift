@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
@@ -23,6 +24,9 @@ extension VaneAPIRoutes {
             Route(method: .delete, path: "deployments/:name") { _, context in
                 try await deployments.delete(named: try context.parameters.require("name"))
                 return Response(status: .noContent)
+            },
+            Route(method: .get, path: "deployments/:name/predictions") { request, context in
+                try await Self.predictions(request, name: try context.parameters.require("name"), deployments)
             },
         ] + DeploymentService.RolloutAction.allCases.map { action in
             Route(method: .post, path: "deployments/:name/rollout/\(action.rawValue)") { _, context in
@@ -55,6 +59,39 @@ extension VaneAPIRoutes {
         w.endObject()
         w.endObject()
         return w.response(status: outcome.created ? .created : .ok)
+    }
+
+    /// `GET deployments/{name}/predictions?since=&until=&variant=`: the prediction log as JSON
+    /// lines, streamed. `since` and `until` are milliseconds since the epoch or RFC 3339 times
+    /// (default: the last hour up to now); what was answered in the last second may still be
+    /// waiting to be written, so the log is written out first.
+    static func predictions(_ request: Request, name: String, _ deployments: DeploymentService) async throws -> Response {
+        guard deployments.live(named: name) != nil || deployments.unavailableReason(named: name) != nil else {
+            throw VaneError.notFound("No deployment named '\(name.prefix(80))'.")
+        }
+        guard let log = deployments.predictionLog else { throw VaneError(.invalidState, "This server keeps no prediction log.") }
+        let query = request.uri.queryParameters
+        let now = deployments.now()
+        let until = try query["until"].map { try Self.time(String($0), name: "until") } ?? now + 1
+        let since = try query["since"].map { try Self.time(String($0), name: "since") } ?? until - 3_600_000
+        guard since <= until else { throw VaneError.invalid("since must not be after until") }
+        let variant = query["variant"].map(String.init)
+        if let variant, !DeploymentSpec.isValidMemberName(variant) { throw VaneError.invalid("'\(variant.prefix(64))' is not a variant name") }
+        await log.flush()
+        let lines = log.lines(deployment: name, since: since, until: until, variant: variant)
+        let body = ResponseBody(asyncSequence: lines.map { ByteBuffer(bytes: $0) })
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+    }
+
+    /// Milliseconds since the epoch, or an RFC 3339 time.
+    static func time(_ text: String, name: String) throws(VaneError) -> EpochMillis {
+        if let millis = Int64(text) { return millis }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text) {
+            return EpochMillis((date.timeIntervalSince1970 * 1000).rounded())
+        }
+        throw VaneError.invalid("\(name) must be milliseconds since the epoch or an RFC 3339 time, not '\(text.prefix(64))'")
     }
 
     /// A Content-Type's media type, lowercased, without parameters.

@@ -229,6 +229,22 @@ enum VaneOpenAPI {
             "responses": {"204": {"description": "Deleted."}, "default": {"$ref": "#/components/responses/Error"}}
           }
         },
+        "/api/vane/v1/deployments/{name}/predictions": {
+          "get": {
+            "operationId": "listPredictions",
+            "summary": "The prediction log of a deployment as JSON lines, streamed: one line per request with time, deployment, variant, request_id, latency_ms, rows, failed, and (for the sampled share) inputs and outputs.",
+            "parameters": [
+              {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+              {"name": "since", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Milliseconds since the epoch or an RFC 3339 time; default an hour before until."},
+              {"name": "until", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Exclusive; default now."},
+              {"name": "variant", "in": "query", "required": false, "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {"description": "JSON lines.", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/api/vane/v1/deployments/{name}/rollout/pause": {
           "post": {
             "operationId": "pauseRollout",

@@ -42,7 +42,8 @@ public final class DeploymentService: Sendable {
     /// A service over `store`, loading registry models through `catalog` (which caches them) and
     /// other URIs through `resolver`.
     public init(store: any DeploymentStore, resolver: ModelResolver, catalog: any ModelCatalog, clock: any VaneClock = SystemClock(),
-                changes: any ChangeRecorder = DiscardingChangeRecorder(), shadowQueueCapacity: Int = 1_000) {
+                changes: any ChangeRecorder = DiscardingChangeRecorder(), predictionLog: PredictionLog? = nil, shadowQueueCapacity: Int = 1_000) {
+        self.predictionLog = predictionLog
         self.store = store
         self.resolver = resolver
         self.catalog = catalog
@@ -53,6 +54,8 @@ public final class DeploymentService: Sendable {
 
     /// Where deployment changes are reported.
     let changes: any ChangeRecorder
+    /// Every request to a deployment; nil keeps none (and feedback cannot be joined).
+    public let predictionLog: PredictionLog?
 
     /// The time, for the figures.
     public func now() -> EpochMillis { clock.nowMillis() }

@@ -1,0 +1,155 @@
+import VaneCore
+import VaneModels
+
+/// One request to a deployment as the prediction log keeps it.
+public struct PredictionRecord: Sendable {
+    public var time: EpochMillis
+    public var requestID: String
+    public var deployment: String
+    public var variant: String
+    public var latencyMicroseconds: Int64
+    public var rowCount: Int
+    public var failed: Bool
+    /// What the request carried, and what the variant answered; nil when the payload was not
+    /// sampled (the request is still logged, so feedback can be joined to it).
+    public var inputs: InferenceRequest.Input?
+    public var outputs: [ModelOutput]?
+
+    public init(time: EpochMillis, requestID: String, deployment: String, variant: String, latencyMicroseconds: Int64,
+                rowCount: Int, failed: Bool, inputs: InferenceRequest.Input?, outputs: [ModelOutput]?) {
+        self.time = time
+        self.requestID = requestID
+        self.deployment = deployment
+        self.variant = variant
+        self.latencyMicroseconds = latencyMicroseconds
+        self.rowCount = rowCount
+        self.failed = failed
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The record as one JSON line (with its newline), fields in a fixed order: `time`,
+    /// `deployment`, `variant`, `request_id`, `latency_ms`, `rows`, `failed`, then `inputs` and
+    /// `outputs` when sampled. Non-finite numbers are written as null.
+    public func jsonLine() -> [UInt8] {
+        var w = LineWriter()
+        w.raw("{\"time\":"); w.int(time)
+        w.raw(",\"deployment\":"); w.string(deployment)
+        w.raw(",\"variant\":"); w.string(variant)
+        w.raw(",\"request_id\":"); w.string(requestID)
+        w.raw(",\"latency_ms\":"); w.number(Double(latencyMicroseconds) / 1_000)
+        w.raw(",\"rows\":"); w.int(Int64(rowCount))
+        w.raw(",\"failed\":"); w.raw(failed ? "true" : "false")
+        if let inputs {
+            w.raw(",\"inputs\":")
+            Self.write(inputs, to: &w)
+        }
+        if let outputs {
+            w.raw(",\"outputs\":{")
+            for (i, output) in outputs.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.string(output.name); w.raw(":")
+                switch output.value {
+                case .tensor(let tensor):
+                    w.raw("{\"shape\":["); w.raw(tensor.shape.map(String.init).joined(separator: ",")); w.raw("],\"data\":[")
+                    if case .string(let strings) = tensor.data {
+                        for (j, s) in strings.enumerated() { if j > 0 { w.raw(",") }; w.string(s) }
+                    } else {
+                        for (j, v) in tensor.doubles.enumerated() { if j > 0 { w.raw(",") }; w.number(v) }
+                    }
+                    w.raw("]}")
+                case .labelMap(let labels, let values):
+                    w.raw("{\"labels\":[")
+                    for j in 0..<labels.count { if j > 0 { w.raw(",") }; w.string(labels.text(at: j)) }
+                    w.raw("],\"data\":[")
+                    for (j, v) in values.enumerated() { if j > 0 { w.raw(",") }; w.number(Double(v)) }
+                    w.raw("]}")
+                }
+            }
+            w.raw("}")
+        }
+        w.raw("}\n")
+        return w.bytes
+    }
+
+    static func write(_ input: InferenceRequest.Input, to w: inout LineWriter) {
+        switch input {
+        case .tensors(let tensors):
+            w.raw("{")
+            for (i, t) in tensors.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.string(t.name)
+                w.raw(":{\"shape\":["); w.raw(t.shape.map(String.init).joined(separator: ",")); w.raw("],\"data\":[")
+                for (j, v) in t.values.enumerated() { if j > 0 { w.raw(",") }; w.number(v) }
+                w.raw("]}")
+            }
+            w.raw("}")
+        case .columns(let columns, _):
+            w.raw("{")
+            for (i, c) in columns.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.string(c.name); w.raw(":[")
+                for (j, v) in c.values.enumerated() { if j > 0 { w.raw(",") }; w.number(v) }
+                w.raw("]")
+            }
+            w.raw("}")
+        case .rowMajor(let values, let rowCount, let names):
+            w.raw("{\"columns\":[")
+            for (i, n) in names.enumerated() { if i > 0 { w.raw(",") }; w.string(n) }
+            w.raw("],\"data\":")
+            writeRows(values, rowCount: rowCount, width: names.count, to: &w)
+            w.raw("}")
+        case .batch(let batch):
+            w.raw("{\"data\":")
+            writeRows(batch.values, rowCount: batch.rowCount, width: batch.featureCount, to: &w)
+            w.raw("}")
+        }
+    }
+
+    static func writeRows(_ values: [Double], rowCount: Int, width: Int, to w: inout LineWriter) {
+        w.raw("[")
+        for r in 0..<rowCount {
+            if r > 0 { w.raw(",") }
+            w.raw("[")
+            for c in 0..<width where r * width + c < values.count {
+                if c > 0 { w.raw(",") }
+                w.number(values[r * width + c])
+            }
+            w.raw("]")
+        }
+        w.raw("]")
+    }
+}
+
+/// A minimal JSON writer for log lines.
+struct LineWriter {
+    var bytes: [UInt8] = []
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    mutating func int(_ v: Int64) { bytes.append(contentsOf: String(v).utf8) }
+
+    /// The shortest text that reads back as `v`; null for NaN and infinities.
+    mutating func number(_ v: Double) {
+        guard v.isFinite else { raw("null"); return }
+        if v == v.rounded(), abs(v) < 1e15 { int(Int64(v)); return }
+        raw("\(v)")
+    }
+
+    mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+            default: bytes.append(c)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,59 @@
+import GRDB
+import VaneCore
+import VaneStorage
+
+/// The prediction log's request index on the embedded SQLite database: one narrow row per
+/// request, inserted a batch per transaction by the log's writer, never on the request path.
+public struct SQLitePredictionIndex: PredictionIndexStore {
+    let db: any DatabaseWriter
+
+    public init(database: VaneDatabase) {
+        self.db = database.writer
+    }
+
+    /// Registers the index's migrations; identifiers never change once shipped.
+    public static func register(in migrations: inout SchemaMigrations) {
+        migrations.register("0008_prediction_index") { db in
+            try db.execute(sql: """
+                CREATE TABLE prediction_index (
+                    deployment TEXT NOT NULL,
+                    request_id TEXT NOT NULL,
+                    variant TEXT NOT NULL,
+                    time INTEGER NOT NULL,
+                    PRIMARY KEY (deployment, request_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX prediction_index_time ON prediction_index (time);
+                """)
+        }
+    }
+
+    public func insert(_ entries: [PredictionIndexEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await db.timedWrite("index predictions") { db in
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO prediction_index (deployment, request_id, variant, time) VALUES (?, ?, ?, ?)")
+            for entry in entries {
+                try statement.execute(arguments: [entry.deployment, entry.requestID, entry.variant, entry.time])
+            }
+        }
+    }
+
+    public func entries(deployment: String, requestIDs: [String]) async throws -> [String: PredictionIndexEntry] {
+        guard !requestIDs.isEmpty else { return [:] }
+        return try await db.timedRead("find predictions") { db in
+            var found: [String: PredictionIndexEntry] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT variant, time FROM prediction_index WHERE deployment = ? AND request_id = ?")
+            for id in requestIDs where found[id] == nil {
+                if let row = try Row.fetchOne(statement, arguments: [deployment, id]) {
+                    found[id] = PredictionIndexEntry(deployment: deployment, requestID: id, variant: row["variant"], time: row["time"])
+                }
+            }
+            return found
+        }
+    }
+
+    public func deleteOlder(than time: EpochMillis) async throws {
+        try await db.timedWrite("prune prediction index") { db in
+            try db.execute(sql: "DELETE FROM prediction_index WHERE time < ?", arguments: [time])
+        }
+    }
+}
