@@ -21,6 +21,8 @@ public struct VaneStores: Sendable {
     public let deployments: DeploymentService
     /// Changes to what runs (deployments applied, rollout steps), for the operations side.
     public let changes: SQLiteChangeLog
+    /// Feedback on deployments' answers and their A/B experiments.
+    public let experiments: ExperimentService
 
     /// Every migration of every domain, in order.
     public static var migrations: SchemaMigrations {
@@ -31,6 +33,7 @@ public struct VaneStores: Sendable {
         DeploymentSchema.register(in: &m)
         SQLiteChangeLog.register(in: &m)
         SQLitePredictionIndex.register(in: &m)
+        SQLiteFeedbackStore.register(in: &m)
         return m
     }
 
@@ -68,5 +71,6 @@ public struct VaneStores: Sendable {
         }
         self.deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: resolver,
                                              catalog: models, clock: clock, changes: changes, predictionLog: log)
+        self.experiments = ExperimentService(deployments: deployments, store: SQLiteFeedbackStore(database: database), clock: clock)
     }
 }

@@ -179,7 +179,8 @@ public struct InferenceService: Sendable {
                 deployments.predictionLog?.append(PredictionRecord(
                     time: now, requestID: prediction.requestID, deployment: live.name, variant: member.name,
                     latencyMicroseconds: Int64(elapsed / 1_000), rowCount: batch.rowCount, failed: false,
-                    inputs: request.input, outputs: outputs))
+                    inputs: request.input, outputs: outputs,
+                    predictedLabel: live.deployment.spec.experiment == nil ? nil : Self.predictedLabel(outputs, model: served, rowCount: batch.rowCount)))
                 if let tracker = live.tracker {
                     tracker.record(member: member.name, nanoseconds: elapsed, failed: false, outputs: outputs, rowCount: batch.rowCount)
                     if member.name == tracker.variant, let comparison = tracker.comparison {
@@ -209,6 +210,17 @@ public struct InferenceService: Sendable {
                     latencyMicroseconds: Int64(elapsed / 1_000), rowCount: 0, failed: true, inputs: nil, outputs: nil))
             }
             throw error
+        }
+    }
+
+    /// The first row's predicted class (a classifier) or value, as text; what label feedback is compared with.
+    static func predictedLabel(_ outputs: [ModelOutput], model: ServedModel, rowCount: Int) -> String? {
+        let kind = model.signature.predictionKind
+        guard let first = outputs.first,
+              let row = PredictionComparison.rows(of: first, kind: kind, rowCount: rowCount, asClasses: kind != .value)?.first else { return nil }
+        switch row {
+        case .label(let text): return text
+        case .number(let v): return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
         }
     }
 

@@ -216,8 +216,8 @@ struct DeploymentRoutesTests {
                 ("name: other\nvariants: [{name: a, model: \"models:/churn/1\", weight: 1}]", "application/yaml", 400, "applied as 'keep'"),
                 ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}", "application/yaml", 400, "YAML"),
                 (good, "text/plain", 415, "declared as"),
-                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}, {name: b, model: \"models:/churn/2\", weight: 1}]\nexperiment: {alpha: 0.05}",
-                 "application/yaml", 400, "does not act on experiment yet"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}, {name: b, model: \"models:/churn/2\", weight: 1}]\nexperiment: {policy: thompson}",
+                 "application/yaml", 400, "Thompson sampling"),
                 ("variants: [{name: a, model: \"models:/churn/1\", weight: 0}, {name: b, model: \"models:/churn/2\", weight: 1}]\nrollout: {variant: b, steps: [50, 100], interval: 2s}",
                  "application/yaml", 400, "another variant with a positive weight"),
             ]
@@ -397,5 +397,111 @@ extension DeploymentRoutesTests {
             let tooLong = InferenceFixtures.oipBody(rows: [[1, 1, 2, 3, 4, 5, 6, 7]], id: String(repeating: "x", count: 300))
             #expect(try await Self.infer(vane, "logged", body: tooLong).status == .badRequest)
         }
+    }
+}
+
+extension DeploymentRoutesTests {
+    /// Sends `n` requests with ids `prefix-i`; returns each id's variant.
+    static func answered(_ vane: VaneTestClient, _ name: String, _ n: Int, prefix: String) async throws -> [String: String] {
+        let rows = try InferenceFixtures.inputs("xgb_binary_logistic").rows
+        var variants: [String: String] = [:]
+        for i in 0..<n {
+            let r = try await infer(vane, name, body: InferenceFixtures.oipBody(rows: [rows[i % rows.count]], id: "\(prefix)-\(i)"))
+            try r.expectOK()
+            variants["\(prefix)-\(i)"] = r.headers[variantHeader]
+        }
+        return variants
+    }
+
+    static func postFeedback(_ vane: VaneTestClient, _ name: String, _ items: [[String: Any]]) async throws -> TestResponse {
+        try await vane.json(.post, base + "/\(name)/feedback", String(decoding: try JSONSerialization.data(withJSONObject: items), as: UTF8.self))
+    }
+
+    @Test("feedback joins the variant that answered; an A/A finds no winner, an A/B finds the better arm")
+    func experiments() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let yaml = """
+                variants:
+                  - {name: a, model: "models:/churn/1", weight: 1}
+                  - {name: b, model: "models:/churn/2", weight: 1}
+                experiment: {alpha: 0.05}
+                """
+            var rng = ExperimentAnalysisRNG(state: 99)
+            for (name, pa, pb) in [("aa", 0.3, 0.3), ("ab", 0.2, 0.6)] {
+                #expect(try await Self.put(vane, name, yaml).status == .created)
+                let variants = try await Self.answered(vane, name, 300, prefix: name)
+                let items: [[String: Any]] = variants.sorted { $0.key < $1.key }.map { id, variant in
+                    ["request_id": id, "reward": rng.bernoulli(variant == "a" ? pa : pb)]
+                }
+                for chunk in stride(from: 0, to: items.count, by: 100) {
+                    let r = try await Self.postFeedback(vane, name, Array(items[chunk..<min(chunk + 100, items.count)]))
+                    try r.expectOK()
+                }
+                let experiment = try #require(try await vane.request(.get, Self.base + "/\(name)/experiment").json().object("experiment"))
+                #expect(experiment["metric"] as? String == "reward")
+                #expect(experiment["control"] as? String == "a")
+                let arms = experiment.objects("variants")
+                #expect(arms.map { $0["n"] as? Int ?? 0 }.reduce(0, +) == 300)
+                #expect(arms.map { $0["n"] as? Int } == [variants.values.filter { $0 == "a" }.count, variants.values.filter { $0 == "b" }.count])
+                #expect(arms.allSatisfy { ($0["confidence_interval"] as? [Double])?.count == 2 })
+                if name == "aa" {
+                    #expect(experiment["winner"] is NSNull, "\(experiment)")
+                } else {
+                    #expect(experiment["winner"] as? String == "b", "\(experiment)")
+                    #expect((arms[1]["p_value"] as? Double ?? 1) <= 0.05)
+                }
+            }
+
+            // Labels: accuracy against each request's predicted class.
+            let labelled = try await Self.answered(vane, "aa", 40, prefix: "lab")
+            let truth = try InferenceFixtures.expected("xgb_binary_logistic", "predict").map { $0[0] >= 0.5 ? 1 : 0 }
+            let labels: [[String: Any]] = (0..<40).map { i in ["request_id": "lab-\(i)", "label": truth[i % truth.count]] }
+            let mixed = try await Self.postFeedback(vane, "aa", labels)
+            #expect(mixed.status == .badRequest, "rewards and labels do not mix in one experiment: \(mixed.text)")
+            #expect(try await Self.put(vane, "acc", yaml).status == .created)
+            let accVariants = try await Self.answered(vane, "acc", 40, prefix: "acc")
+            let accLabels: [[String: Any]] = (0..<40).map { i in ["request_id": "acc-\(i)", "label": truth[i % truth.count]] }
+            try await Self.postFeedback(vane, "acc", accLabels).expectOK()
+            let acc = try #require(try await vane.request(.get, Self.base + "/acc/experiment").json().object("experiment"))
+            #expect(acc["metric"] as? String == "accuracy")
+            #expect(acc.objects("variants").allSatisfy { ($0["mean"] as? Double) == 1 }, "\(acc)")
+            _ = (labelled, accVariants)
+
+            // Unknown ids: nothing recorded, 404 naming them.
+            let before = try await vane.request(.get, Self.base + "/ab/experiment").json().object("experiment")?.objects("variants").map { $0["n"] as? Int }
+            let unknown = try await Self.postFeedback(vane, "ab", [["request_id": "ab-1", "reward": 1], ["request_id": "never-seen", "reward": 1]])
+            #expect(unknown.status == .notFound)
+            #expect(unknown.text.contains("never-seen"))
+            let after = try await vane.request(.get, Self.base + "/ab/experiment").json().object("experiment")?.objects("variants").map { $0["n"] as? Int }
+            #expect(before == after)
+            // Bounds and shapes.
+            let many = (0..<10_001).map { ["request_id": "ab-\($0 % 300)", "reward": 1] as [String: Any] }
+            let tooMany = try await Self.postFeedback(vane, "ab", many)
+            #expect(tooMany.status.code >= 400 && tooMany.status.code < 500, "\(tooMany.status)")
+            let huge = "[" + Array(repeating: #"{"request_id":"ab-1","reward":1}"#, count: 100_000).joined(separator: ",") + "]"
+            let hugeAnswer = try await vane.json(.post, Self.base + "/ab/feedback", huge)
+            #expect(hugeAnswer.status.code >= 400 && hugeAnswer.status.code < 500)
+            for bad in [#"{"request_id": "ab-1"}"#, #"{"request_id": "ab-1", "reward": 1, "label": 1}"#, #"{"reward": 1}"#,
+                        #"{"request_id": "ab-1", "reward": "high"}"#, #"[1, 2]"#, #"{"request_id": "ab-1", "reward": 1, "extra": 2}"#] {
+                let r = try await vane.json(.post, Self.base + "/ab/feedback", bad)
+                #expect(r.status == .badRequest, "\(bad): \(r.text)")
+            }
+            #expect(try await Self.postFeedback(vane, "nosuch", [["request_id": "x", "reward": 1]]).status == .notFound)
+            #expect(try await vane.request(.get, Self.base + "/nosuch/experiment").status == .notFound)
+        }
+    }
+}
+
+/// A seeded generator for the feedback the tests send.
+struct ExperimentAnalysisRNG {
+    var state: UInt64
+    mutating func bernoulli(_ p: Double) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) * 0x1p-53 < p ? 1 : 0
     }
 }

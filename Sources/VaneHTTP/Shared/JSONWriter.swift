@@ -37,6 +37,8 @@ public struct JSONWriter {
     public mutating func field(_ key: String, _ value: Int64?) { if let value { field(key, value) } }
     public mutating func field(_ key: String, _ value: Bool) { writeKey(key); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
     public mutating func field(_ key: String, _ value: Double) { writeKey(key); writeDouble(value) }
+    /// `"key": null`.
+    public mutating func nullField(_ key: String) { writeKey(key); bytes.append(contentsOf: "null".utf8) }
     /// Appends bytes that are already valid JSON (a prepared fragment).
     public mutating func raw(_ fragment: [UInt8]) { bytes.append(contentsOf: fragment) }
     /// Appends one byte of prepared JSON.

@@ -40,7 +40,8 @@ public enum VaneApplication {
             builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware(), access: .mlflow)
                 .get("server-info") { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
         }
-        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth, reloader: reloader, deployments: stores.deployments)
+        VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth, reloader: reloader, deployments: stores.deployments,
+                                          experiments: stores.experiments)
             .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware(),
                                            access: VaneAPIRoutes<VaneRequestContext>.access))
         return builder.finish()

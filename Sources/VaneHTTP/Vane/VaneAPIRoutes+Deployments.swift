@@ -22,8 +22,16 @@ extension VaneAPIRoutes {
                 try await Self.applyDeployment(request, name: try context.parameters.require("name"), deployments)
             },
             Route(method: .delete, path: "deployments/:name") { _, context in
-                try await deployments.delete(named: try context.parameters.require("name"))
+                let name = try context.parameters.require("name")
+                try await deployments.delete(named: name)
+                try await experiments?.reset(deployment: name)
                 return Response(status: .noContent)
+            },
+            Route(method: .post, path: "deployments/:name/feedback") { request, context in
+                try await Self.feedback(request, name: try context.parameters.require("name"), experiments)
+            },
+            Route(method: .get, path: "deployments/:name/experiment") { _, context in
+                Self.write(try await experiments?.summary(deployment: try context.parameters.require("name")))
             },
             Route(method: .get, path: "deployments/:name/predictions") { request, context in
                 try await Self.predictions(request, name: try context.parameters.require("name"), deployments)
@@ -92,6 +100,94 @@ extension VaneAPIRoutes {
             return EpochMillis((date.timeIntervalSince1970 * 1000).rounded())
         }
         throw VaneError.invalid("\(name) must be milliseconds since the epoch or an RFC 3339 time, not '\(text.prefix(64))'")
+    }
+
+    /// The largest feedback body.
+    static var maxFeedbackBytes: Int { 2 * 1024 * 1024 }
+
+    /// `POST deployments/{name}/feedback`: `{"request_id", "reward"}` or `{"request_id", "label"}`,
+    /// one object or an array of up to 10,000; all recorded or, with any unknown request id, none.
+    static func feedback(_ request: Request, name: String, _ experiments: ExperimentService?) async throws -> Response {
+        guard let experiments else { throw VaneError(.invalidState, "This server takes no feedback.") }
+        let bytes = try await BodyReader.collect(request, limit: maxFeedbackBytes)
+        let value = try JSONValue.parse(bytes, maxValues: ExperimentService.maxItems * 4 + 8)
+        let objects: [JSONValue]
+        switch value {
+        case .array(let items): objects = items
+        case .object: objects = [value]
+        default: throw VaneError.invalid("Feedback is a JSON object or an array of objects.")
+        }
+        guard objects.count <= ExperimentService.maxItems else {
+            throw VaneError(.tooLarge, "At most \(ExperimentService.maxItems) pieces of feedback a request; got \(objects.count).")
+        }
+        var items: [ExperimentService.Feedback] = []
+        items.reserveCapacity(objects.count)
+        for (i, object) in objects.enumerated() {
+            guard case .object(let fields) = object else { throw VaneError.invalid("Feedback item \(i) is not an object.") }
+            try allowOnly(["request_id", "reward", "label"], in: fields)
+            guard case .string(let id)? = fields["request_id"], !id.isEmpty, id.utf8.count <= InferenceRequest.maxRequestIDLength else {
+                throw VaneError.invalid("Feedback item \(i) needs a request_id: a string of 1 to \(InferenceRequest.maxRequestIDLength) bytes.")
+            }
+            switch (fields["reward"], fields["label"]) {
+            case (let reward?, nil):
+                let number: Double
+                switch reward {
+                case .int(let v): number = Double(v)
+                case .double(let v) where v.isFinite: number = v
+                default: throw VaneError.invalid("Feedback item \(i): reward must be a finite number.")
+                }
+                items.append(.init(requestID: id, reward: number))
+            case (nil, let label?):
+                let text: String
+                switch label {
+                case .string(let v): text = v
+                case .int(let v): text = String(v)
+                case .double(let v) where v.isFinite: text = v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
+                case .bool(let v): text = v ? "1" : "0"
+                default: throw VaneError.invalid("Feedback item \(i): label must be a string, a number or a boolean.")
+                }
+                items.append(.init(requestID: id, label: text))
+            default:
+                throw VaneError.invalid("Feedback item \(i) needs exactly one of reward and label.")
+            }
+        }
+        var response = write(try await experiments.record(items, deployment: name))
+        response.status = .ok
+        return response
+    }
+
+    /// The experiment summary.
+    static func write(_ summary: ExperimentService.Summary?) -> Response {
+        var w = JSONWriter()
+        w.beginObject()
+        if let summary {
+            w.beginObject("experiment")
+            w.field("metric", summary.metric)
+            w.field("alpha", summary.alpha)
+            w.field("control", summary.control)
+            w.field("test", "mSPRT (always valid)")
+            w.beginArray("variants")
+            for arm in summary.arms {
+                w.beginObject()
+                w.field("name", arm.name)
+                w.field("n", Int64(arm.count))
+                if let mean = arm.mean { w.field("mean", mean) }
+                if let interval = arm.interval {
+                    w.beginArray("confidence_interval")
+                    w.rawElementNumber(interval.low, float: false)
+                    w.rawElementNumber(interval.high, float: false)
+                    w.endArray()
+                }
+                if let p = arm.pValue { w.field("p_value", p) }
+                w.endObject()
+            }
+            w.endArray()
+            if let winner = summary.winner { w.field("winner", winner) } else { w.nullField("winner") }
+            w.field("decided_at", summary.decidedAt)
+            w.endObject()
+        }
+        w.endObject()
+        return w.response()
     }
 
     /// A Content-Type's media type, lowercased, without parameters.

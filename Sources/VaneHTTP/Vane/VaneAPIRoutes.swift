@@ -40,6 +40,8 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
     var reloader: ConfigurationReloader? = nil
     /// The deployments, for the routes of ``deploymentRoutes``; nil serves none.
     var deployments: DeploymentService? = nil
+    /// Feedback and experiments on the deployments.
+    var experiments: ExperimentService? = nil
 
     /// Every route of the surface, in the order they are registered.
     var routes: [Route] {

@@ -229,6 +229,32 @@ enum VaneOpenAPI {
             "responses": {"204": {"description": "Deleted."}, "default": {"$ref": "#/components/responses/Error"}}
           }
         },
+        "/api/vane/v1/deployments/{name}/feedback": {
+          "post": {
+            "operationId": "postFeedback",
+            "summary": "Feedback on a deployment's answers, joined to the variant that answered by the request id: {\"request_id\", \"reward\"} or {\"request_id\", \"label\"} (the true class of the request's first row, scored as accuracy), one object or an array of up to 10,000. With any unknown request id nothing is recorded (404). Answers the experiment after it.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [
+              {"$ref": "#/components/schemas/Feedback"},
+              {"type": "array", "maxItems": 10000, "items": {"$ref": "#/components/schemas/Feedback"}}
+            ]}}}},
+            "responses": {
+              "200": {"description": "Recorded.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ExperimentAnswer"}}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/deployments/{name}/experiment": {
+          "get": {
+            "operationId": "getExperiment",
+            "summary": "The A/B experiment: per variant n, mean reward (or accuracy), a confidence interval and an always-valid p-value against the control (the first variant); winner is null until the sequential test decides.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The experiment.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ExperimentAnswer"}}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/api/vane/v1/deployments/{name}/predictions": {
           "get": {
             "operationId": "listPredictions",
@@ -436,6 +462,24 @@ enum VaneOpenAPI {
                 "message": {"type": "string"}
               }}}
             }
+          },
+          "Feedback": {
+            "type": "object", "required": ["request_id"], "additionalProperties": false,
+            "properties": {"request_id": {"type": "string", "maxLength": 256}, "reward": {"type": "number"}, "label": {"type": ["string", "number", "boolean"]}}
+          },
+          "ExperimentAnswer": {
+            "type": "object", "required": ["experiment"],
+            "properties": {"experiment": {"type": "object", "required": ["alpha", "control", "variants", "winner"], "properties": {
+              "metric": {"type": "string", "enum": ["reward", "accuracy"]},
+              "alpha": {"type": "number"}, "control": {"type": "string"}, "test": {"type": "string"},
+              "variants": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "n": {"type": "integer"}, "mean": {"type": "number"},
+                "confidence_interval": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                "p_value": {"type": "number", "description": "Always valid, against the control."}
+              }}},
+              "winner": {"type": ["string", "null"]},
+              "decided_at": {"type": "integer"}
+            }}}
           },
           "RequestFigures": {
             "type": "object",

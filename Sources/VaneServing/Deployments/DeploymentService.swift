@@ -110,11 +110,9 @@ public final class DeploymentService: Sendable {
     /// them, saves the deployment and serves it. Applying what is already applied changes nothing.
     public func apply(_ spec: DeploymentSpec) async throws -> Outcome {
         do { try spec.validate() } catch { throw VaneError.invalid(error.description) }
-        // Refused rather than stored and ignored, until the server acts on them.
-        let pending = [("experiment", spec.experiment != nil)]
-            .filter(\.1).map(\.0)
-        if !pending.isEmpty {
-            throw VaneError.invalid("This server does not act on \(pending.joined(separator: ", ")) yet; apply the deployment without them.")
+        // Refused rather than stored and ignored, until the server acts on it.
+        if spec.experiment?.policy == .thompson {
+            throw VaneError.invalid("This server does not move weights by Thompson sampling yet; use experiment.policy fixed (the default).")
         }
         return try await gate.run {
             let existing = try await self.store.deployment(named: spec.name)

@@ -20,12 +20,16 @@ public struct PredictionIndexEntry: Sendable, Equatable {
     public var requestID: String
     public var variant: String
     public var time: EpochMillis
+    /// The first row's predicted class (or value), for deployments with an experiment: what a
+    /// label sent as feedback is compared with.
+    public var prediction: String?
 
-    public init(deployment: String, requestID: String, variant: String, time: EpochMillis) {
+    public init(deployment: String, requestID: String, variant: String, time: EpochMillis, prediction: String? = nil) {
         self.deployment = deployment
         self.requestID = requestID
         self.variant = variant
         self.time = time
+        self.prediction = prediction
     }
 }
 
@@ -146,7 +150,9 @@ public final class PredictionLog: Service, Sendable {
             guard !batch.isEmpty else { return }
             do {
                 try write(batch)
-                try await index.insert(batch.map { PredictionIndexEntry(deployment: $0.deployment, requestID: $0.requestID, variant: $0.variant, time: $0.time) })
+                try await index.insert(batch.map {
+                    PredictionIndexEntry(deployment: $0.deployment, requestID: $0.requestID, variant: $0.variant, time: $0.time, prediction: $0.predictedLabel)
+                })
                 state.withLock { $0.figures.written += batch.count }
             } catch {
                 state.withLock { $0.figures.writeErrors += 1; $0.figures.dropped += batch.count }

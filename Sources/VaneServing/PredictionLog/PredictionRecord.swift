@@ -14,9 +14,12 @@ public struct PredictionRecord: Sendable {
     /// sampled (the request is still logged, so feedback can be joined to it).
     public var inputs: InferenceRequest.Input?
     public var outputs: [ModelOutput]?
+    /// The first row's predicted class or value, kept in the index for label feedback.
+    public var predictedLabel: String?
 
     public init(time: EpochMillis, requestID: String, deployment: String, variant: String, latencyMicroseconds: Int64,
-                rowCount: Int, failed: Bool, inputs: InferenceRequest.Input?, outputs: [ModelOutput]?) {
+                rowCount: Int, failed: Bool, inputs: InferenceRequest.Input?, outputs: [ModelOutput]?, predictedLabel: String? = nil) {
+        self.predictedLabel = predictedLabel
         self.time = time
         self.requestID = requestID
         self.deployment = deployment

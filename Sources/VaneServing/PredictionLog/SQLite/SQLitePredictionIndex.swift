@@ -25,14 +25,17 @@ public struct SQLitePredictionIndex: PredictionIndexStore {
                 CREATE INDEX prediction_index_time ON prediction_index (time);
                 """)
         }
+        migrations.register("0010_prediction_index_label") { db in
+            try db.execute(sql: "ALTER TABLE prediction_index ADD COLUMN prediction TEXT")
+        }
     }
 
     public func insert(_ entries: [PredictionIndexEntry]) async throws {
         guard !entries.isEmpty else { return }
         try await db.timedWrite("index predictions") { db in
-            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO prediction_index (deployment, request_id, variant, time) VALUES (?, ?, ?, ?)")
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO prediction_index (deployment, request_id, variant, time, prediction) VALUES (?, ?, ?, ?, ?)")
             for entry in entries {
-                try statement.execute(arguments: [entry.deployment, entry.requestID, entry.variant, entry.time])
+                try statement.execute(arguments: [entry.deployment, entry.requestID, entry.variant, entry.time, entry.prediction])
             }
         }
     }
@@ -41,10 +44,11 @@ public struct SQLitePredictionIndex: PredictionIndexStore {
         guard !requestIDs.isEmpty else { return [:] }
         return try await db.timedRead("find predictions") { db in
             var found: [String: PredictionIndexEntry] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT variant, time FROM prediction_index WHERE deployment = ? AND request_id = ?")
+            let statement = try db.cachedStatement(sql: "SELECT variant, time, prediction FROM prediction_index WHERE deployment = ? AND request_id = ?")
             for id in requestIDs where found[id] == nil {
                 if let row = try Row.fetchOne(statement, arguments: [deployment, id]) {
-                    found[id] = PredictionIndexEntry(deployment: deployment, requestID: id, variant: row["variant"], time: row["time"])
+                    found[id] = PredictionIndexEntry(deployment: deployment, requestID: id, variant: row["variant"], time: row["time"],
+                                                     prediction: row["prediction"])
                 }
             }
             return found
