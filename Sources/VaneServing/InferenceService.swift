@@ -194,7 +194,8 @@ public struct InferenceService: Sendable {
                     // The shadows compare with every output: when the client asked for fewer, the
                     // worker scores the answering variant again, off the request path.
                     deployments.shadowScorer.submit(ShadowWork(shadows: shadows, input: request.input, answeredBy: served,
-                                                               answer: request.outputs == nil ? outputs : nil, rowCount: batch.rowCount))
+                                                               answer: request.outputs == nil ? outputs : nil, rowCount: batch.rowCount,
+                                                               requestID: prediction.requestID))
                 }
             }
             return answer

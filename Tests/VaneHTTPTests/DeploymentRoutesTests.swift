@@ -282,6 +282,7 @@ struct DeploymentRoutesTests {
 
     @Test("shadows score a copy of each answered request off the path, compare, and never touch the answer")
     func shadows() async throws {
+        _ = VaneMetrics.registry
         try await VaneTestClient.with { vane in
             try await Self.registerChurn(vane)
             let fixtures = InferenceFixtures.directory
@@ -333,6 +334,22 @@ struct DeploymentRoutesTests {
             #expect(broken.object("agreement")?["rows"] as? Int == 0)
             let never = try #require(latest.first { $0["name"] as? String == "never" })
             #expect(never["mirrored"] as? Int == 0)
+            // The shadows' outputs are logged beside the answers, under the same request ids.
+            let logged = try await vane.request(.get, Self.base + "/mirrored/predictions?since=0&variant=same").text
+                .split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            #expect(logged.count == n)
+            #expect(logged.allSatisfy { $0["shadow"] as? Bool == true && $0["outputs"] != nil })
+            let answers = try await vane.request(.get, Self.base + "/mirrored/predictions?since=0&variant=main").text
+                .split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            #expect(Set(logged.compactMap { $0["request_id"] as? String }) == Set(answers.compactMap { $0["request_id"] as? String }))
+            let metrics = try await vane.request(.get, "/metrics").text
+            for line in ["vane_deployment_shadow_mirrored_total{deployment=\"mirrored\",shadow=\"same\"} \(n)",
+                         "vane_deployment_shadow_errors_total{deployment=\"mirrored\",shadow=\"broken\"} \(n)",
+                         "vane_deployment_shadow_agreement{deployment=\"mirrored\",shadow=\"same\"} 1",
+                         "vane_deployment_variant_weight{deployment=\"mirrored\",variant=\"main\"} 100",
+                         "vane_inference_requests_total{model=\"mirrored\",version=\"main\",protocol=\"v2\"} \(n)"] {
+                #expect(metrics.contains(line), "\(line)")
+            }
             // The variant's own figures.
             let main = try #require(try await vane.request(.get, Self.base + "/mirrored").json().object("deployment")?.objects("variants").first)
             #expect(main.object("overall")?["requests"] as? Int == n)

@@ -37,6 +37,7 @@ struct RolloutTests {
 
     @Test("a canary whose guards hold is promoted step by step, and every step is a change event")
     func promoted() async throws {
+        _ = VaneMetrics.registry
         try await VaneTestClient.with { vane in
             try await D.registerChurn(vane)
             let yaml = """
@@ -70,6 +71,10 @@ struct RolloutTests {
             let changes = try await vane.stores.changes.events(subject: "canary")
             #expect(changes.map(\.action) == ["created", "rollout_started", "rollout_step", "rollout_step", "rollout_promoted"])
             #expect(changes.last?.details["to_weight"] == "100.0")
+            let metrics = try await vane.request(.get, "/metrics").text
+            #expect(metrics.contains("vane_deployment_rollout_state{deployment=\"canary\",state=\"promoted\"} 1"))
+            #expect(metrics.contains("vane_deployment_rollout_state{deployment=\"canary\",state=\"progressing\"} 0"))
+            #expect(metrics.contains("vane_deployment_rollout_weight{deployment=\"canary\",variant=\"canary\"} 100"))
         }
     }
 

@@ -49,7 +49,7 @@ public final class DeploymentService: Sendable {
         self.catalog = catalog
         self.clock = clock
         self.changes = changes
-        self.shadowScorer = ShadowScorer(capacity: shadowQueueCapacity, clock: clock)
+        self.shadowScorer = ShadowScorer(capacity: shadowQueueCapacity, clock: clock, log: predictionLog)
     }
 
     /// Where deployment changes are reported.
@@ -97,6 +97,7 @@ public final class DeploymentService: Sendable {
             do {
                 let live = try await load(deployment)
                 state.withLock { $0.live[deployment.name] = live; $0.unavailable[deployment.name] = nil }
+                DeploymentMetrics.publish(live)
             } catch {
                 let reason = Self.describe(error)
                 failures[deployment.name] = reason
@@ -138,6 +139,7 @@ public final class DeploymentService: Sendable {
             let live = try await self.load(deployment, keepingTracker: keepTracker)
             try await self.store.save(deployment)
             self.state.withLock { $0.live[spec.name] = live; $0.unavailable[spec.name] = nil }
+            DeploymentMetrics.publish(live)
             var details: [String: String] = ["generation": String(deployment.generation)]
             for variant in spec.variants {
                 details["variant." + variant.name] = "\(resolved[variant.name]?.pinned ?? variant.model) weight \(deployment.weight(of: variant))"
@@ -271,7 +273,9 @@ public final class DeploymentService: Sendable {
             if rolloutState.step != before.step || (before.phase == .paused && rolloutState.phase == .progressing) {
                 live.tracker?.newStep()
             }
-            self.state.withLock { $0.live[name] = live.updating(deployment, tracker: live.tracker) }
+            let updated = live.updating(deployment, tracker: live.tracker)
+            self.state.withLock { $0.live[name] = updated }
+            DeploymentMetrics.publish(updated)
             for event in rolloutState.events where !before.events.contains(event) {
                 await self.record(event, deployment: deployment)
             }
@@ -359,7 +363,7 @@ public final class DeploymentService: Sendable {
                 let requests = state.requestStats[key] ?? RequestStats()
                 state.requestStats[key] = requests
                 guard isShadow else { return (requests, nil) }
-                let shadow = state.shadowStats[key] ?? ShadowStats()
+                let shadow = state.shadowStats[key] ?? ShadowStats(deployment: spec.name, shadow: name)
                 state.shadowStats[key] = shadow
                 return (requests, shadow)
             }

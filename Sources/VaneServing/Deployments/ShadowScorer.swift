@@ -13,6 +13,9 @@ struct ShadowWork: Sendable {
     let answeredBy: ServedModel
     let answer: [ModelOutput]?
     let rowCount: Int
+    /// The request's id, for the shadows' lines in the prediction log; nil logs nothing (a
+    /// rollout's comparison).
+    var requestID: String? = nil
 }
 
 /// Scores mirrored requests with deployments' shadows, off the request path.
@@ -29,8 +32,11 @@ public final class ShadowScorer: Service, Sendable {
     private let stream: AsyncStream<ShadowWork>
     private let continuation: AsyncStream<ShadowWork>.Continuation
     private let clock: any VaneClock
+    /// Where the shadows' outputs are logged beside the answers.
+    let log: PredictionLog?
 
-    public init(capacity: Int = 1_000, clock: any VaneClock = SystemClock()) {
+    public init(capacity: Int = 1_000, clock: any VaneClock = SystemClock(), log: PredictionLog? = nil) {
+        self.log = log
         self.capacity = max(1, capacity)
         (stream, continuation) = AsyncStream.makeStream(of: ShadowWork.self, bufferingPolicy: .bufferingOldest(max(1, capacity)))
         self.clock = clock
@@ -73,9 +79,11 @@ public final class ShadowScorer: Service, Sendable {
         for shadow in work.shadows {
             let start = DispatchTime.now().uptimeNanoseconds
             var failed = true
+            var shadowOutputs: [ModelOutput]?
             do {
                 let served = shadow.served
                 let outputs = try await predict(served, work.input, answeredBy: work.answeredBy)
+                shadowOutputs = outputs
                 failed = false
                 if let answer, let comparison = PredictionComparison.compare(answer, kind: work.answeredBy.signature.predictionKind,
                                                                  with: outputs, kind: served.signature.predictionKind,
@@ -85,8 +93,17 @@ public final class ShadowScorer: Service, Sendable {
             } catch {
                 failed = true
             }
-            shadow.shadowStats?.scoring.record(nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: failed,
-                                               at: clock.nowMillis())
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            let now = clock.nowMillis()
+            shadow.shadowStats?.scoring.record(nanoseconds: elapsed, failed: failed, at: now)
+            if failed { shadow.shadowStats?.failed() }
+            if let log, let requestID = work.requestID {
+                var record = PredictionRecord(time: now, requestID: requestID, deployment: shadow.served.name, variant: shadow.name,
+                                              latencyMicroseconds: Int64(elapsed / 1_000), rowCount: failed ? 0 : work.rowCount, failed: failed,
+                                              inputs: nil, outputs: shadowOutputs)
+                record.isShadow = true
+                log.append(record)
+            }
         }
     }
 

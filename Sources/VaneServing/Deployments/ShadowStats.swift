@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 import VaneCore
 
@@ -19,12 +20,31 @@ public final class ShadowStats: Sendable {
     /// Its scoring: requests, errors and latency.
     public let scoring = RequestStats()
     private let counts = Mutex((mirrored: 0, dropped: 0, comparison: PredictionComparison()))
+    /// `/metrics` handles, for a declared shadow (see ``DeploymentMetrics``).
+    private let metrics: (mirrored: Counter, dropped: Counter, errors: Counter, agreement: Gauge)?
 
-    public init() {}
+    /// Figures kept in memory only.
+    public init() { metrics = nil }
 
-    func mirrored() { counts.withLock { $0.mirrored += 1 } }
-    func dropped() { counts.withLock { $0.dropped += 1 } }
-    func compared(_ comparison: PredictionComparison) { counts.withLock { $0.comparison.add(comparison) } }
+    /// Figures also published as `vane_deployment_shadow_*{deployment, shadow}`.
+    public init(deployment: String, shadow: String, factory: any MetricsFactory = MetricsSystem.factory) {
+        let dims = [("deployment", deployment), ("shadow", shadow)]
+        metrics = (Counter(label: "vane_deployment_shadow_mirrored_total", dimensions: dims, factory: factory),
+                   Counter(label: "vane_deployment_shadow_dropped_total", dimensions: dims, factory: factory),
+                   Counter(label: "vane_deployment_shadow_errors_total", dimensions: dims, factory: factory),
+                   Gauge(label: "vane_deployment_shadow_agreement", dimensions: dims, factory: factory))
+    }
+
+    func mirrored() { counts.withLock { $0.mirrored += 1 }; metrics?.mirrored.increment() }
+    func dropped() { counts.withLock { $0.dropped += 1 }; metrics?.dropped.increment() }
+    func failed() { metrics?.errors.increment() }
+    func compared(_ comparison: PredictionComparison) {
+        let share = counts.withLock { c -> Double? in
+            c.comparison.add(comparison)
+            return c.comparison.agreement
+        }
+        if let share { metrics?.agreement.record(share) }
+    }
 
     /// The figures now.
     public func snapshot(at now: EpochMillis) -> Snapshot {

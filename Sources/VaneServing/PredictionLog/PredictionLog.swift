@@ -150,7 +150,7 @@ public final class PredictionLog: Service, Sendable {
             guard !batch.isEmpty else { return }
             do {
                 try write(batch)
-                try await index.insert(batch.map {
+                try await index.insert(batch.filter { !$0.isShadow }.map {
                     PredictionIndexEntry(deployment: $0.deployment, requestID: $0.requestID, variant: $0.variant, time: $0.time, prediction: $0.predictedLabel)
                 })
                 state.withLock { $0.figures.written += batch.count }

@@ -16,6 +16,9 @@ public struct PredictionRecord: Sendable {
     public var outputs: [ModelOutput]?
     /// The first row's predicted class or value, kept in the index for label feedback.
     public var predictedLabel: String?
+    /// Whether this is a shadow's scoring of the request (beside the variant's answer, same
+    /// request id; never in the index, so feedback joins the variant that answered).
+    public var isShadow = false
 
     public init(time: EpochMillis, requestID: String, deployment: String, variant: String, latencyMicroseconds: Int64,
                 rowCount: Int, failed: Bool, inputs: InferenceRequest.Input?, outputs: [ModelOutput]?, predictedLabel: String? = nil) {
@@ -43,6 +46,7 @@ public struct PredictionRecord: Sendable {
         w.raw(",\"latency_ms\":"); w.number(Double(latencyMicroseconds) / 1_000)
         w.raw(",\"rows\":"); w.int(Int64(rowCount))
         w.raw(",\"failed\":"); w.raw(failed ? "true" : "false")
+        if isShadow { w.raw(",\"shadow\":true") }
         if let inputs {
             w.raw(",\"inputs\":")
             Self.write(inputs, to: &w)
