@@ -91,6 +91,8 @@ struct ServerCommand: AsyncParsableCommand {
         let (host, port) = (configuration.host, configuration.port)
         let logger = ListenOptions.logger()
 
+        // Metrics first: the stores and the restored deployments make their handles as they open.
+        _ = VaneMetrics.registry
         let stores: VaneStores
         do {
             stores = try VaneStores.open(dataDirectory: configuration.dataDirectory)

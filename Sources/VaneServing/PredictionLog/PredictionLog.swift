@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import VaneCore
@@ -82,6 +83,10 @@ public final class PredictionLog: Service, Sendable {
     /// This writer's segment file name in each partition.
     let segmentName: String
     private let state = Mutex((buffer: [PredictionRecord](), figures: Figures()))
+    /// `vane_prediction_log_written_total`, `…_dropped_total`, `…_write_errors_total`.
+    private let counters = (written: Counter(label: "vane_prediction_log_written_total"),
+                            dropped: Counter(label: "vane_prediction_log_dropped_total"),
+                            writeErrors: Counter(label: "vane_prediction_log_write_errors_total"))
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     public init(directory: String, index: any PredictionIndexStore, settings: Settings = Settings(), clock: any VaneClock = SystemClock()) {
@@ -102,11 +107,12 @@ public final class PredictionLog: Service, Sendable {
             var g = SystemRandomNumberGenerator()
             if Double(g.next() >> 11) * 0x1p-53 >= settings.sample { record.inputs = nil; record.outputs = nil }
         }
-        let full = state.withLock { s -> Bool in
-            guard s.buffer.count < settings.maxBuffered else { s.figures.dropped += 1; return false }
+        let full = state.withLock { s -> Bool? in
+            guard s.buffer.count < settings.maxBuffered else { s.figures.dropped += 1; return nil }
             s.buffer.append(record)
             return s.buffer.count >= settings.batchSize
         }
+        guard let full else { counters.dropped.increment(); return }
         if full { wake.continuation.yield() }
     }
 
@@ -154,8 +160,11 @@ public final class PredictionLog: Service, Sendable {
                     PredictionIndexEntry(deployment: $0.deployment, requestID: $0.requestID, variant: $0.variant, time: $0.time, prediction: $0.predictedLabel)
                 })
                 state.withLock { $0.figures.written += batch.count }
+                counters.written.increment(by: batch.count)
             } catch {
                 state.withLock { $0.figures.writeErrors += 1; $0.figures.dropped += batch.count }
+                counters.writeErrors.increment()
+                counters.dropped.increment(by: batch.count)
             }
         }
     }
