@@ -4,22 +4,10 @@ import Testing
 /// The A/B analysis: the always-valid mSPRT against the naive z-test under continuous peeking.
 @Suite("Experiment analysis")
 struct ExperimentAnalysisTests {
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bernoulli(_ p: Double) -> Double { Double(next() >> 11) * 0x1p-53 < p ? 1 : 0 }
-    }
-
     /// Runs `runs` experiments of 30 daily looks with `perDay` rewards per arm (Bernoulli `pa`,
     /// `pb`); returns the share the sequential test and the naive z-test declared a difference.
     static func simulate(runs: Int, perDay: Int, pa: Double, pb: Double, seed: UInt64) -> (sequential: Double, naive: Double) {
-        var rng = Seeded(state: seed)
+        var rng = SeededGenerator(state: seed)
         var sequential = 0, naive = 0
         for _ in 0..<runs {
             var a = ExperimentAnalysis.Arm(name: "a", count: 0, sum: 0, sumOfSquares: 0)
@@ -55,7 +43,7 @@ struct ExperimentAnalysisTests {
     func abPower() {
         let (sequential, _) = Self.simulate(runs: 100, perDay: 200, pa: 0.10, pb: 0.13, seed: 5)
         #expect(sequential >= 0.9, "power \(sequential)")
-        var rng = Seeded(state: 3)
+        var rng = SeededGenerator(state: 3)
         var a = ExperimentAnalysis.Arm(name: "a", count: 0, sum: 0, sumOfSquares: 0)
         var b = ExperimentAnalysis.Arm(name: "b", count: 0, sum: 0, sumOfSquares: 0)
         for _ in 0..<2_000 {

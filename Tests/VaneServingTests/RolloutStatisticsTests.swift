@@ -6,17 +6,6 @@ import Testing
 /// prediction drift, against known values and by simulation.
 @Suite("Rollout statistics")
 struct RolloutStatisticsTests {
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("special functions match known values")
     func specialFunctions() {
         #expect(abs(SpecialFunctions.regularizedBeta(0.5, 2, 3) - 0.6875) < 1e-12)
@@ -44,7 +33,7 @@ struct RolloutStatisticsTests {
 
     @Test("peeking after every request, a rate at the threshold is flagged in at most α of runs (A/A)")
     func alwaysValid() {
-        var rng = Seeded(state: 2026)
+        var rng = SeededGenerator(state: 2026)
         let alpha = 0.05, theta = 0.05
         let test = SequentialRateTest(threshold: theta, alpha: alpha)
         let runs = 400, length = 1_500
@@ -72,7 +61,7 @@ struct RolloutStatisticsTests {
 
     @Test("a rate well above the threshold is flagged early")
     func power() {
-        var rng = Seeded(state: 7)
+        var rng = SeededGenerator(state: 7)
         let test = SequentialRateTest(threshold: 0.01)
         var failures = 0
         var flaggedAt: Int?

@@ -1,0 +1,15 @@
+/// A seeded SplitMix64 generator, so that every run of a simulation draws the same numbers.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// 1 with probability `p`, else 0.
+    mutating func bernoulli(_ p: Double) -> Double { Double(next() >> 11) * 0x1p-53 < p ? 1 : 0 }
+}
