@@ -522,3 +522,31 @@ struct ExperimentAnalysisRNG {
         return Double(z >> 11) * 0x1p-53 < p ? 1 : 0
     }
 }
+
+extension DeploymentRoutesTests {
+    @Test("deleting or re-applying a deployment while requests run: each finishes on what it started with, never a 5xx")
+    func changesUnderLoad() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let v1 = "variants: [{name: one, model: \"models:/churn/1\", weight: 1}]"
+            let v2 = "variants: [{name: two, model: \"models:/churn/2\", weight: 1}]"
+            #expect(try await Self.put(vane, "busy", v1).status == .created)
+            let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for i in 0..<120 {
+                    group.addTask {
+                        let r = try await Self.infer(vane, "busy")
+                        return (Int(r.status.code), r.headers[Self.variantHeader])
+                    }
+                    if i == 40 { _ = try await Self.put(vane, "busy", v2) }
+                    if i == 80 { _ = try await vane.request(.delete, Self.base + "/busy") }
+                }
+                var all: [(Int, String?)] = []
+                for try await result in group { all.append(result) }
+                return all
+            }
+            #expect(statuses.allSatisfy { $0.0 == 200 || $0.0 == 404 }, "\(statuses.map(\.0))")
+            #expect(statuses.filter { $0.0 == 200 }.allSatisfy { $0.1 == "one" || $0.1 == "two" })
+            #expect(statuses.contains { $0.1 == "one" })
+        }
+    }
+}

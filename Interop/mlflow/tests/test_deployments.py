@@ -145,5 +145,25 @@ def test_deployment_api_over_http(base_url, tmp_path):
     assert r.status_code == 400 and "negative" in r.json()["error"]["message"], r.text
     client = httpclient.InferenceServerClient(url=base_url.split("://", 1)[1])
     assert infer(client, name).get_response()["model_version"] == "only"
+
+    # Request ids: tritonclient's request_id, and one Vane makes for MLflow scoring; feedback joins them.
+    x = inputs()
+    inp = httpclient.InferInput("input-0", list(x.shape), "FP32")
+    inp.set_data_from_numpy(x)
+    answered = client.infer(name, [inp], request_id="triton-1", headers=auth_headers())
+    assert answered.get_response()["id"] == "triton-1"
+    scored = requests.post(f"{base_url}/models/{name}/invocations", json={"instances": x.tolist()}, headers=auth_headers(), timeout=10)
+    made = scored.headers["x-request-id"]
+    r = requests.post(f"{url}/feedback", json=[{"request_id": "triton-1", "reward": 1}, {"request_id": made, "reward": 0}],
+                      headers=auth_headers(), timeout=30)
+    assert r.status_code == 200, r.text
+    experiment = requests.get(f"{url}/experiment", headers=auth_headers(), timeout=30).json()["experiment"]
+    assert experiment["variants"][0]["n"] == 2 and experiment["variants"][0]["mean"] == 0.5
+    assert experiment["winner"] is None
+    r = requests.post(f"{url}/feedback", json={"request_id": "no-such-request", "reward": 1}, headers=auth_headers(), timeout=30)
+    assert r.status_code == 404 and "no-such-request" in r.json()["error"]["message"]
+    lines = requests.get(f"{url}/predictions", params={"since": 0}, headers=auth_headers(), timeout=30).text.splitlines()
+    assert {json.loads(line)["request_id"] for line in lines} >= {"triton-1", made}
+
     r = requests.delete(url, headers=auth_headers(), timeout=30)
     assert r.status_code == 204
