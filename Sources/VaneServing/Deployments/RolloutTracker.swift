@@ -34,7 +34,6 @@ public final class RolloutTracker: Sendable {
         var stepVariantRequests = 0
         var variantPredictions = ReservoirSample()
         var baselinePredictions = ReservoirSample()
-        var comparedAtStepStart = PredictionComparison()
     }
 
     private let state = Mutex(State())
@@ -72,13 +71,12 @@ public final class RolloutTracker: Sendable {
 
     /// Starts counting a new step.
     func newStep() {
-        let compared = comparison?.shadowStats?.snapshot(at: 0).comparison ?? PredictionComparison()
         state.withLock { s in
             s.stepRequests = [:]
             s.stepVariantRequests = 0
             s.variantPredictions = ReservoirSample()
-            s.baselinePredictions = ReservoirSample()
-            s.comparedAtStepStart = compared
+            // The baseline's sample is kept across steps: the reference for every step, also
+            // one where the baseline takes no traffic.
         }
     }
 
