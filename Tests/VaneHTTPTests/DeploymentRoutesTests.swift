@@ -270,13 +270,13 @@ struct DeploymentRoutesTests {
 
     /// The deployment's `shadows` once every shadow has scored `count` requests (bounded wait).
     static func shadows(_ vane: VaneTestClient, _ name: String, scored count: Int) async throws -> [[String: Any]] {
-        for _ in 0..<200 {
+        for _ in 0..<1_200 {
             let shadows = try await vane.request(.get, base + "/" + name).json().object("deployment")?.objects("shadows") ?? []
             let sampled = shadows.filter { ($0["sample"] as? Double ?? 1) > 0 }
             if sampled.allSatisfy({ ($0.object("scoring")?["requests"] as? Int ?? 0) >= count }) { return shadows }
             try await Task.sleep(for: .milliseconds(25))
         }
-        Issue.record("the shadows did not score \(count) requests within 5 s")
+        Issue.record("the shadows did not score \(count) requests within 30 s")
         return []
     }
 

@@ -151,7 +151,7 @@ struct RolloutTests {
                 """
             #expect(try await D.put(vane, "quiet", yaml).status == .created)
             var rollout: [String: Any] = [:]
-            for _ in 0..<200 {
+            for _ in 0..<1_500 {
                 try await Task.sleep(for: .milliseconds(20))
                 rollout = try await vane.request(.get, D.base + "/quiet").json().object("deployment")?.object("rollout") ?? [:]
                 if rollout["state"] as? String == "paused" { break }
