@@ -58,9 +58,13 @@ public final class PredictionLog: Service, Sendable {
         public var maxBuffered: Int
         /// How often a batch is written.
         public var flushInterval: Duration
+        /// The most input and output values the waiting records may hold; beyond, a record is
+        /// kept without its payload (so a flood of large requests cannot pile up in memory).
+        public var maxBufferedValues: Int
 
         public init(sample: Double = 1, retentionMilliseconds: Int64 = 7 * 86_400_000, batchSize: Int = 10_000,
-                    maxBuffered: Int = 200_000, flushInterval: Duration = .seconds(1)) {
+                    maxBuffered: Int = 200_000, flushInterval: Duration = .seconds(1), maxBufferedValues: Int = 16 << 20) {
+            self.maxBufferedValues = max(0, maxBufferedValues)
             self.sample = min(max(sample, 0), 1)
             self.retentionMilliseconds = retentionMilliseconds
             self.batchSize = max(1, batchSize)
@@ -74,6 +78,8 @@ public final class PredictionLog: Service, Sendable {
         public var written = 0
         public var dropped = 0
         public var writeErrors = 0
+        /// Records written without their inputs and outputs because the buffer held too many values.
+        public var payloadsDropped = 0
     }
 
     public let directory: String
@@ -82,7 +88,7 @@ public final class PredictionLog: Service, Sendable {
     let clock: any VaneClock
     /// This writer's segment file name in each partition.
     let segmentName: String
-    private let state = Mutex((buffer: [PredictionRecord](), figures: Figures()))
+    private let state = Mutex((buffer: [PredictionRecord](), figures: Figures(), values: 0))
     /// `vane_prediction_log_written_total`, `…_dropped_total`, `…_write_errors_total`.
     private let counters = (written: Counter(label: "vane_prediction_log_written_total"),
                             dropped: Counter(label: "vane_prediction_log_dropped_total"),
@@ -107,8 +113,16 @@ public final class PredictionLog: Service, Sendable {
             var g = SystemRandomNumberGenerator()
             if Double(g.next() >> 11) * 0x1p-53 >= settings.sample { record.inputs = nil; record.outputs = nil }
         }
+        let size = record.payloadValues
         let full = state.withLock { s -> Bool? in
             guard s.buffer.count < settings.maxBuffered else { s.figures.dropped += 1; return nil }
+            if size > 0, s.values + size > settings.maxBufferedValues {
+                record.inputs = nil
+                record.outputs = nil
+                s.figures.payloadsDropped += 1
+            } else {
+                s.values += size
+            }
             s.buffer.append(record)
             return s.buffer.count >= settings.batchSize
         }
@@ -151,6 +165,7 @@ public final class PredictionLog: Service, Sendable {
                 let n = min(s.buffer.count, settings.batchSize)
                 let batch = Array(s.buffer.prefix(n))
                 s.buffer.removeFirst(n)
+                s.values = max(0, s.values - batch.reduce(0) { $0 + $1.payloadValues })
                 return batch
             }
             guard !batch.isEmpty else { return }

@@ -34,6 +34,25 @@ public struct PredictionRecord: Sendable {
         self.outputs = outputs
     }
 
+    /// How many input and output values the record holds (its payload's size, roughly in 8-byte units).
+    public var payloadValues: Int {
+        var n = 0
+        switch inputs {
+        case .tensors(let tensors)?: n += tensors.reduce(0) { $0 + $1.values.count }
+        case .columns(let columns, _)?: n += columns.reduce(0) { $0 + $1.values.count }
+        case .rowMajor(let values, _, _)?: n += values.count
+        case .batch(let batch)?: n += batch.values.count
+        case nil: break
+        }
+        for output in outputs ?? [] {
+            switch output.value {
+            case .tensor(let tensor): n += tensor.shape.reduce(1, *)
+            case .labelMap(_, let values): n += values.count
+            }
+        }
+        return n
+    }
+
     /// The record as one JSON line (with its newline), fields in a fixed order: `time`,
     /// `deployment`, `variant`, `request_id`, `latency_ms`, `rows`, `failed`, then `inputs` and
     /// `outputs` when sampled. Non-finite numbers are written as null.

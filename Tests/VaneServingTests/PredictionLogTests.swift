@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import VaneCore
+import VaneModels
+@testable import VaneServing
+
+/// The prediction log's own bounds and files, without a server.
+@Suite("Prediction log")
+struct PredictionLogTests {
+    actor MemoryIndex: PredictionIndexStore {
+        var entries: [String: PredictionIndexEntry] = [:]
+        func insert(_ batch: [PredictionIndexEntry]) async throws { for e in batch { entries[e.deployment + "/" + e.requestID] = e } }
+        func entries(deployment: String, requestIDs: [String]) async throws -> [String: PredictionIndexEntry] {
+            Dictionary(uniqueKeysWithValues: requestIDs.compactMap { id in entries[deployment + "/" + id].map { (id, $0) } })
+        }
+        func deleteOlder(than time: EpochMillis) async throws { entries = entries.filter { $0.value.time >= time } }
+    }
+
+    static func record(_ id: String, values: Int, time: EpochMillis = 1_800_000_000_000) -> PredictionRecord {
+        PredictionRecord(time: time, requestID: id, deployment: "d", variant: "a", latencyMicroseconds: 10, rowCount: 1, failed: false,
+                         inputs: .batch(FeatureBatch(rowCount: 1, featureCount: values, values: Array(repeating: 1, count: values))),
+                         outputs: nil)
+    }
+
+    @Test("waiting payloads are bounded in values and in records; every request is still indexed")
+    func bounds() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = MemoryIndex()
+        let log = PredictionLog(directory: dir, index: index, settings: .init(maxBuffered: 5, maxBufferedValues: 1_000))
+        for i in 0..<7 { log.append(Self.record("r\(i)", values: 400)) }
+        #expect(log.figures.dropped == 2)            // beyond 5 records
+        #expect(log.figures.payloadsDropped == 3)    // the 3rd, 4th and 5th would pass 1,000 values
+        await log.flush()
+        #expect(log.figures.written == 5)
+        #expect(try await index.entries(deployment: "d", requestIDs: (0..<7).map { "r\($0)" }).count == 5)
+        var lines: [String] = []
+        for try await chunk in log.lines(deployment: "d", since: 0, until: .max, variant: nil) {
+            lines += String(decoding: chunk, as: UTF8.self).split(separator: "\n").map(String.init)
+        }
+        #expect(lines.count == 5)
+        #expect(lines.filter { $0.contains("\"inputs\"") }.count == 2)
+        // After the flush the budget is free again.
+        log.append(Self.record("r7", values: 400))
+        #expect(log.figures.payloadsDropped == 3)
+    }
+
+    @Test("retention removes whole hours and their index entries")
+    func retention() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = MemoryIndex()
+        let hour: EpochMillis = 3_600_000
+        let now: EpochMillis = 1_800_000_000_000
+        let log = PredictionLog(directory: dir, index: index, settings: .init(retentionMilliseconds: 2 * hour))
+        log.append(Self.record("old", values: 1, time: now - 5 * hour))
+        log.append(Self.record("new", values: 1, time: now - hour / 2))
+        await log.flush()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/d").count == 2)
+        await log.prune(now: now)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/d") == [PredictionLog.hourName(now - hour / 2)])
+        #expect(try await index.entries(deployment: "d", requestIDs: ["old", "new"]).keys.sorted() == ["new"])
+    }
+}
