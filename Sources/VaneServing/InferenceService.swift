@@ -271,6 +271,13 @@ public struct InferenceService: Sendable {
     /// Scores `batch`: inline when it is small, on NIO's blocking thread pool when it has more
     /// than ``offloadThreshold`` values.
     func predict(_ served: ServedModel, _ batch: FeatureBatch, outputs: Set<String>?) async throws -> [ModelOutput] {
+        try await Self.predict(served, batch, outputs: outputs, offloadThreshold: offloadThreshold)
+    }
+
+    /// Scores `batch` inline, or on NIO's blocking thread pool when it has more than
+    /// `offloadThreshold` values (the shadow worker scores this way too).
+    static func predict(_ served: ServedModel, _ batch: FeatureBatch, outputs: Set<String>?,
+                        offloadThreshold: Int) async throws -> [ModelOutput] {
         if batch.values.count <= offloadThreshold {
             return try served.predict(batch, outputs: outputs)
         }

@@ -63,7 +63,7 @@ extension VaneAPIRoutes {
         w.beginObject()
         w.field("changed", outcome.changed)
         w.beginObject("deployment")
-        write(outcome.deployment, live: deployments.live(named: spec.name), unavailable: nil, to: &w)
+        write(outcome.deployment, live: deployments.live(named: spec.name), unavailable: nil, now: deployments.now(), to: &w)
         w.endObject()
         w.endObject()
         return w.response(status: outcome.created ? .created : .ok)
@@ -206,7 +206,7 @@ extension VaneAPIRoutes {
         w.beginArray("deployments")
         for item in items {
             w.beginObject()
-            write(item.deployment, live: item.live, unavailable: item.unavailable, to: &w)
+            write(item.deployment, live: item.live, unavailable: item.unavailable, now: deployments.now(), to: &w)
             w.endObject()
         }
         w.endArray()
@@ -222,14 +222,15 @@ extension VaneAPIRoutes {
         var w = JSONWriter()
         w.beginObject()
         w.beginObject("deployment")
-        write(item.deployment, live: item.live, unavailable: item.unavailable, to: &w)
+        write(item.deployment, live: item.live, unavailable: item.unavailable, now: deployments.now(), to: &w)
         w.endObject()
         w.endObject()
         return w.response()
     }
 
     /// A deployment's fields: its declaration, what each model resolved to, and its state.
-    static func write(_ deployment: Deployment, live: LiveDeployment?, unavailable: String?, to w: inout JSONWriter) {
+    /// `now` (the service's clock) places the last-minute windows.
+    static func write(_ deployment: Deployment, live: LiveDeployment?, unavailable: String?, now: EpochMillis, to w: inout JSONWriter) {
         let spec = deployment.spec
         w.field("name", spec.name)
         w.field("state", live != nil ? "serving" : "unavailable")
@@ -240,7 +241,6 @@ extension VaneAPIRoutes {
         w.field("routing_key", spec.routingKey?.description)
         if let rollout = spec.rollout { write(rollout, state: deployment.rolloutState, to: &w) }
         let shares = live?.picker.shares ?? []
-        let now = SystemClock().nowMillis()
         w.beginArray("variants")
         for (i, variant) in spec.variants.enumerated() {
             w.beginObject()

@@ -1,5 +1,4 @@
 import Dispatch
-import NIOPosix
 import ServiceLifecycle
 import VaneCore
 import VaneModels
@@ -114,9 +113,6 @@ public final class ShadowScorer: Service, Sendable {
             throw VaneError.invalid("the request's batch was built for the answering variant's inputs, which this model does not share")
         }
         let batch = try InferenceService.batch(input, for: served)
-        if batch.values.count > InferenceService.offloadThreshold {
-            return try await NIOThreadPool.singleton.runIfActive { try served.predict(batch, outputs: nil) }
-        }
-        return try served.predict(batch, outputs: nil)
+        return try await InferenceService.predict(served, batch, outputs: nil, offloadThreshold: InferenceService.offloadThreshold)
     }
 }
