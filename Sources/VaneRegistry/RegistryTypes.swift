@@ -83,4 +83,9 @@ public protocol RegistryStore: Sendable {
     func searchModelVersions(filter: String?, orderBy: [String], maxResults: Int, pageToken: String?) async throws -> Page<ModelVersion>
     func setModelVersionTag(name: String, version: Int64, tag: Tag) async throws
     func deleteModelVersionTag(name: String, version: Int64, key: String) async throws
+
+    /// A number that changes after every write this store commits (or attempts): a cache of
+    /// what was read while the number was `r` is current as long as the number is still `r`.
+    /// It covers this process's writes, which on the embedded database are all of them.
+    var revision: UInt64 { get }
 }

@@ -16,6 +16,8 @@ public struct ValidatingRegistryStore: RegistryStore {
         self.base = base
     }
 
+    public var revision: UInt64 { base.revision }
+
     /// A registered model name that names an existing model: only required.
     static func validateName(_ name: String) throws(VaneError) {
         if name.isEmpty { throw VaneError.invalid("Missing value for required parameter 'name'.") }

@@ -7,8 +7,10 @@ import VaneTracking
 /// Every registered model version, loaded on first use: what `vane server` answers for.
 ///
 /// A version is addressed by its number or by an alias; without a version the newest one
-/// answers. Each request reads the registry (so a deleted version stops answering at once);
-/// loaded models are cached by what they were loaded from, the least recently used evicted
+/// answers. What a name and version resolve to is read from the registry once per registry
+/// revision (``RegistryStore/revision``): a write to the registry — a deleted version, a moved
+/// alias — is seen by the next request, and in between requests read no database. Loaded
+/// models are cached by what they were loaded from, the least recently used evicted
 /// beyond ``capacity``. Concurrent first requests for one model share a single load. A load
 /// that fails is kept with its error for ``failureRetention`` (an uploaded file that cannot be
 /// parsed is not parsed again for every request); a new version, or a version re-registered
@@ -33,7 +35,17 @@ public final class RegistryModelCatalog: ModelCatalog {
         /// When each failed load failed (clock milliseconds); its task still holds the error.
         var failedAt: [String: EpochMillis] = [:]
         var tick: UInt64 = 0
+        /// What each requested name and version resolved to, at which registry revision.
+        var lookups: [LookupKey: (revision: UInt64, version: ModelVersion)] = [:]
     }
+
+    private struct LookupKey: Hashable {
+        let name: String
+        let version: String?
+    }
+
+    /// At most this many resolved names are remembered (all are forgotten beyond it).
+    static let lookupCapacity = 4_096
 
     /// A catalog over `registry`, loading through `resolver`; `clock` times how long a failed
     /// load is kept.
@@ -58,10 +70,20 @@ public final class RegistryModelCatalog: ModelCatalog {
         } else {
             source = .registryLatest(name: name, stage: nil)
         }
+        let lookupKey = LookupKey(name: name, version: version)
+        let revision = registry.revision
         let modelVersion: ModelVersion
         do {
-            guard let found = try await resolver.modelVersion(source) else { throw VaneError.notFound("Model \(name) not found") }
-            modelVersion = found
+            if let cached = state.withLock({ $0.lookups[lookupKey] }), cached.revision == revision {
+                modelVersion = cached.version
+            } else {
+                guard let found = try await resolver.modelVersion(source) else { throw VaneError.notFound("Model \(name) not found") }
+                modelVersion = found
+                state.withLock { state in
+                    if state.lookups.count >= Self.lookupCapacity { state.lookups.removeAll(keepingCapacity: true) }
+                    state.lookups[lookupKey] = (revision, found)
+                }
+            }
         } catch let error as VaneError where error.code == .notFound || error.code == .invalidParameter {
             throw VaneError.notFound(version.map { "Model \(name) with version \($0) not found" } ?? "Model \(name) not found")
         }

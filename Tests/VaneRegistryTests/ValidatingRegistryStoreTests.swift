@@ -69,6 +69,7 @@ struct ReachedRegistryStore: Error {}
 
 /// A registry store that answers every request with ``ReachedRegistryStore``.
 struct UnreachableRegistryStore: RegistryStore {
+    var revision: UInt64 { 0 }
     func createRegisteredModel(name: String, description: String?, tags: [Tag]) async throws -> RegisteredModel { throw ReachedRegistryStore() }
     func registeredModel(name: String) async throws -> RegisteredModel { throw ReachedRegistryStore() }
     func renameRegisteredModel(name: String, newName: String) async throws -> RegisteredModel { throw ReachedRegistryStore() }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import VaneCore
 import VaneStorage
 import VaneTracking
@@ -8,14 +9,25 @@ import VaneTracking
 public struct SQLiteRegistryStore: RegistryStore {
     let db: any DatabaseWriter
     let clock: any VaneClock
+    private let writes = WriteCounter()
 
     public init(database: VaneDatabase, clock: any VaneClock = SystemClock()) {
         self.db = database.writer
         self.clock = clock
     }
 
+    /// Counts this store's writes; see ``RegistryStore/revision``.
+    private final class WriteCounter: Sendable {
+        let value = Atomic<UInt64>(0)
+    }
+
+    public var revision: UInt64 { writes.value.load(ordering: .acquiring) }
+
     func write<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await db.timedWrite(context, body)
+        // Counted after the transaction ends, failed or not: a reader that saw the old revision
+        // and cached what it read before the commit sees the new number next time.
+        defer { writes.value.add(1, ordering: .releasing) }
+        return try await db.timedWrite(context, body)
     }
 
     func read<T: Sendable>(_ context: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
