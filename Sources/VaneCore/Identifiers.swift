@@ -11,15 +11,28 @@ public enum Identifiers {
         }
     }
 
-    /// A random (version 4) UUID in its lowercase 36-character form, `8-4-4-4-12` hex digits:
-    /// the id Vane gives a request that came without one. Built from the bytes directly, without
-    /// Foundation's formatter, because it runs once per inference request.
+    /// A random (version 4) UUID in its lowercase 36-character form, `8-4-4-4-12` hex digits.
+    /// Built from the bytes directly, without Foundation's formatter.
     public static func uuid() -> String {
         var g = SystemRandomNumberGenerator()
         var hi = g.next() as UInt64, lo = g.next() as UInt64
         hi = (hi & ~0xF000) | 0x4000                              // version 4
         lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 4122 variant
-        return String(unsafeUninitializedCapacity: 36) { out in
+        return format(hi, lo)
+    }
+
+    /// A time-ordered (version 7, RFC 9562) UUID: the first 48 bits are `millis` (Unix time in
+    /// milliseconds), the rest random. The id Vane gives a request that came without one: ids
+    /// made later sort later, so indexes keyed by them grow at one end instead of everywhere.
+    public static func timeOrderedUUID(millis: Int64 = SystemClock().nowMillis()) -> String {
+        var g = SystemRandomNumberGenerator()
+        let random = g.next() as UInt64, lo = g.next() as UInt64
+        let hi = (UInt64(truncatingIfNeeded: max(0, millis)) << 16) | 0x7000 | (random & 0x0FFF)
+        return format(hi, (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
+    }
+
+    private static func format(_ hi: UInt64, _ lo: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
             let digits: StaticString = "0123456789abcdef"
             let d = digits.utf8Start
             var o = 0

@@ -119,7 +119,7 @@ public struct InferenceService: Sendable {
             let batch = try Self.batch(request.input, for: served)
             let outputs = try await predict(served, batch, outputs: request.outputs)
             var prediction = InferencePrediction(model: served, outputs: outputs, rowCount: batch.rowCount)
-            prediction.requestID = request.requestID ?? Identifiers.uuid()
+            prediction.requestID = request.requestID ?? Identifiers.timeOrderedUUID()
             let answer = try encode(prediction, decoded)
             served.metrics.record(proto, rows: batch.rowCount, nanoseconds: DispatchTime.now().uptimeNanoseconds - start, failed: false)
             return answer
@@ -164,7 +164,7 @@ public struct InferenceService: Sendable {
         do {
             let (request, decoded): (InferenceRequest, Decoded)
             if let decodedRequest { (request, decoded) = decodedRequest } else { (request, decoded) = try await decode(served) }
-            requestID = request.requestID ?? Identifiers.uuid()
+            requestID = request.requestID ?? Identifiers.timeOrderedUUID()
             let batch = try Self.batch(request.input, for: served)
             let outputs = try await predict(served, batch, outputs: request.outputs)
             var prediction = InferencePrediction(model: served, outputs: outputs, rowCount: batch.rowCount)
@@ -207,7 +207,7 @@ public struct InferenceService: Sendable {
                 member.requests.record(nanoseconds: elapsed, failed: true, at: now)
                 live.tracker?.record(member: member.name, nanoseconds: elapsed, failed: true, outputs: nil, rowCount: 0)
                 deployments.predictionLog?.append(PredictionRecord(
-                    time: now, requestID: requestID ?? Identifiers.uuid(), deployment: live.name, variant: member.name,
+                    time: now, requestID: requestID ?? Identifiers.timeOrderedUUID(), deployment: live.name, variant: member.name,
                     latencyMicroseconds: Int64(elapsed / 1_000), rowCount: 0, failed: true, inputs: nil, outputs: nil))
             }
             throw error
@@ -286,3 +286,4 @@ public struct InferenceService: Sendable {
         }
     }
 }
+

@@ -55,4 +55,21 @@ struct IdentifiersTests {
             #expect(seen == Self.hexDigits, "position \(position) only saw \(seen.sorted())")
         }
     }
+
+    @Test("timeOrderedUUID is a version-7 UUID that Foundation reads back, carrying its millisecond time first, so later ids sort later")
+    func timeOrderedUUIDs() throws {
+        let millis: Int64 = 1_796_000_000_123
+        let id = Identifiers.timeOrderedUUID(millis: millis)
+        #expect(try #require(UUID(uuidString: id)).uuidString.lowercased() == id)
+        let hex = id.replacingOccurrences(of: "-", with: "")
+        #expect(Int64(hex.prefix(12), radix: 16) == millis)
+        #expect(Array(id)[14] == "7")
+        #expect("89ab".contains(Array(id)[19]))
+        let ids = (0..<1_000).map { Identifiers.timeOrderedUUID(millis: millis + Int64($0)) }
+        #expect(ids.sorted() == ids)
+        #expect(Set((0..<1_000).map { _ in Identifiers.timeOrderedUUID(millis: millis) }).count == 1_000)
+        let now = SystemClock().nowMillis()
+        let current = Int64(Identifiers.timeOrderedUUID().replacingOccurrences(of: "-", with: "").prefix(12), radix: 16) ?? 0
+        #expect(abs(current - now) < 60_000)
+    }
 }

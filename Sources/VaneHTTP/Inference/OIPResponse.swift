@@ -19,7 +19,7 @@ struct OIPResponse {
         json.beginObject()
         json.field("model_name", model.name)
         json.field("model_version", model.version)
-        json.field("id", id.flatMap { $0.isEmpty ? nil : $0 } ?? Identifiers.uuid())
+        json.field("id", id.flatMap { $0.isEmpty ? nil : $0 } ?? Identifiers.timeOrderedUUID())
         json.beginObject("parameters")
         json.endObject()
         json.beginArray("outputs")

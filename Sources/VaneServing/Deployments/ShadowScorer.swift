@@ -28,8 +28,7 @@ struct ShadowWork: Sendable {
 public final class ShadowScorer: Service, Sendable {
     /// Requests the queue holds before it drops.
     public let capacity: Int
-    private let stream: AsyncStream<ShadowWork>
-    private let continuation: AsyncStream<ShadowWork>.Continuation
+    private let queue: WorkQueue<ShadowWork>
     private let clock: any VaneClock
     /// Where the shadows' outputs are logged beside the answers.
     let log: PredictionLog?
@@ -37,38 +36,34 @@ public final class ShadowScorer: Service, Sendable {
     public init(capacity: Int = 1_000, clock: any VaneClock = SystemClock(), log: PredictionLog? = nil) {
         self.log = log
         self.capacity = max(1, capacity)
-        (stream, continuation) = AsyncStream.makeStream(of: ShadowWork.self, bufferingPolicy: .bufferingOldest(max(1, capacity)))
+        queue = WorkQueue(capacity: capacity)
         self.clock = clock
     }
 
     /// Queues `work`; false (and counted as dropped) when the queue is full.
     @discardableResult
     func submit(_ work: ShadowWork) -> Bool {
-        switch continuation.yield(work) {
-        case .enqueued:
+        if queue.push(work) {
             for shadow in work.shadows { shadow.shadowStats?.mirrored() }
             return true
-        case .dropped, .terminated:
-            for shadow in work.shadows { shadow.shadowStats?.dropped() }
-            return false
-        @unknown default:
-            return false
         }
+        for shadow in work.shadows { shadow.shadowStats?.dropped() }
+        return false
     }
 
     /// Scores queued work until shutdown.
     public func run() async throws {
         await withGracefulShutdownHandler {
-            for await work in stream {
-                await score(work)
+            while let batch = await queue.next() {
+                for work in batch { await score(work) }
             }
         } onGracefulShutdown: {
-            self.continuation.finish()
+            self.queue.finish()
         }
     }
 
     /// Ends the queue: ``run()`` returns once what is queued is scored.
-    public func finish() { continuation.finish() }
+    public func finish() { queue.finish() }
 
     func score(_ work: ShadowWork) async {
         var answer = work.answer

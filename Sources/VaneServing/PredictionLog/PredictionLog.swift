@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 import VaneCore
@@ -93,6 +94,7 @@ public final class PredictionLog: Service, Sendable {
     private let counters = (written: Counter(label: "vane_prediction_log_written_total"),
                             dropped: Counter(label: "vane_prediction_log_dropped_total"),
                             writeErrors: Counter(label: "vane_prediction_log_write_errors_total"))
+    private let flushes = SerialGate()
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     public init(directory: String, index: any PredictionIndexStore, settings: Settings = Settings(), clock: any VaneClock = SystemClock()) {
@@ -158,19 +160,32 @@ public final class PredictionLog: Service, Sendable {
     /// Ends ``run()`` after a last write.
     public func finish() { wake.continuation.finish() }
 
-    /// Writes everything buffered now.
+    /// Writes everything buffered now (after any write already under way, so that what was
+    /// appended before the call is on disk when it returns).
     public func flush() async {
+        _ = try? await flushes.run { await self.flushNow() }
+    }
+
+    private func flushNow() async {
         while true {
             let batch = state.withLock { s -> [PredictionRecord] in
-                let n = min(s.buffer.count, settings.batchSize)
-                let batch = Array(s.buffer.prefix(n))
-                s.buffer.removeFirst(n)
-                s.values = max(0, s.values - batch.reduce(0) { $0 + $1.payloadValues })
+                guard s.buffer.count > settings.batchSize else {
+                    // The usual case: take the whole buffer without copying it under the lock.
+                    var all: [PredictionRecord] = []
+                    all.reserveCapacity(min(s.buffer.count, settings.batchSize))
+                    swap(&all, &s.buffer)
+                    return all
+                }
+                let batch = Array(s.buffer.prefix(settings.batchSize))
+                s.buffer.removeFirst(settings.batchSize)
                 return batch
             }
             guard !batch.isEmpty else { return }
+            let values = batch.reduce(0) { $0 + $1.payloadValues }
+            state.withLock { $0.values = max(0, $0.values - values) }
             do {
-                try write(batch)
+                // Encoding, writing and fsync block: on NIO's thread pool, not the concurrency pool.
+                try await NIOThreadPool.singleton.runIfActive { try self.write(batch) }
                 try await index.insert(batch.filter { !$0.isShadow }.map {
                     PredictionIndexEntry(deployment: $0.deployment, requestID: $0.requestID, variant: $0.variant, time: $0.time, prediction: $0.predictedLabel)
                 })
@@ -184,11 +199,6 @@ public final class PredictionLog: Service, Sendable {
         }
     }
 
-    /// The segment path of `deployment` for the hour of `time`.
-    func partition(_ deployment: String, _ time: EpochMillis) -> String {
-        "\(directory)/\(deployment)/\(Self.hourName(time))"
-    }
-
     /// `yyyyMMddHH` in UTC.
     static func hourName(_ time: EpochMillis) -> String {
         var t = time_t(time / 1000)
@@ -199,11 +209,18 @@ public final class PredictionLog: Service, Sendable {
 
     /// Appends the batch's lines to each partition's segment, with one fsync per file.
     func write(_ batch: [PredictionRecord]) throws {
-        var groups: [String: [UInt8]] = [:]
+        // Grouped by deployment and hour; each hour's name is made once per batch.
+        struct Partition: Hashable { let deployment: String; let hour: Int64 }
+        var groups: [Partition: LineWriter] = [:]
+        var hourNames: [Int64: String] = [:]
         for record in batch {
-            groups[partition(record.deployment, record.time), default: []].append(contentsOf: record.jsonLine())
+            let hour = record.time >= 0 ? record.time / 3_600_000 : (record.time + 1) / 3_600_000 - 1
+            record.write(to: &groups[Partition(deployment: record.deployment, hour: hour), default: LineWriter()])
+            if hourNames[hour] == nil { hourNames[hour] = Self.hourName(record.time) }
         }
-        for (path, bytes) in groups {
+        for (partition, lines) in groups {
+            let path = "\(directory)/\(partition.deployment)/\(hourNames[partition.hour]!)"
+            let bytes = lines.bytes
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             let fd = open(path + "/" + segmentName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw VaneError(.internalError, "cannot open the prediction log segment in \(path)") }

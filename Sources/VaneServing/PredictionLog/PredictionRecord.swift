@@ -58,6 +58,12 @@ public struct PredictionRecord: Sendable {
     /// `outputs` when sampled. Non-finite numbers are written as null.
     public func jsonLine() -> [UInt8] {
         var w = LineWriter()
+        write(to: &w)
+        return w.bytes
+    }
+
+    /// Appends ``jsonLine()`` to `w`.
+    func write(to w: inout LineWriter) {
         w.raw("{\"time\":"); w.int(time)
         w.raw(",\"deployment\":"); w.string(deployment)
         w.raw(",\"variant\":"); w.string(variant)
@@ -77,7 +83,7 @@ public struct PredictionRecord: Sendable {
                 w.string(output.name); w.raw(":")
                 switch output.value {
                 case .tensor(let tensor):
-                    w.raw("{\"shape\":["); w.raw(tensor.shape.map(String.init).joined(separator: ",")); w.raw("],\"data\":[")
+                    w.raw("{\"shape\":["); w.ints(tensor.shape); w.raw("],\"data\":[")
                     if case .string(let strings) = tensor.data {
                         for (j, s) in strings.enumerated() { if j > 0 { w.raw(",") }; w.string(s) }
                     } else {
@@ -95,7 +101,6 @@ public struct PredictionRecord: Sendable {
             w.raw("}")
         }
         w.raw("}\n")
-        return w.bytes
     }
 
     static func write(_ input: InferenceRequest.Input, to w: inout LineWriter) {
@@ -105,7 +110,7 @@ public struct PredictionRecord: Sendable {
             for (i, t) in tensors.enumerated() {
                 if i > 0 { w.raw(",") }
                 w.string(t.name)
-                w.raw(":{\"shape\":["); w.raw(t.shape.map(String.init).joined(separator: ",")); w.raw("],\"data\":[")
+                w.raw(":{\"shape\":["); w.ints(t.shape); w.raw("],\"data\":[")
                 for (j, v) in t.values.enumerated() { if j > 0 { w.raw(",") }; w.number(v) }
                 w.raw("]}")
             }
@@ -151,14 +156,38 @@ public struct PredictionRecord: Sendable {
 struct LineWriter {
     var bytes: [UInt8] = []
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
-    mutating func int(_ v: Int64) { bytes.append(contentsOf: String(v).utf8) }
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Decimal digits, without making a string.
+    mutating func int(_ v: Int64) {
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = v.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(24 - count)...])
+        }
+    }
+
+    mutating func ints(_ values: [Int]) {
+        for (i, v) in values.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            int(Int64(v))
+        }
+    }
 
     /// The shortest text that reads back as `v`; null for NaN and infinities.
     mutating func number(_ v: Double) {
         guard v.isFinite else { raw("null"); return }
         if v == v.rounded(), abs(v) < 1e15 { int(Int64(v)); return }
-        raw("\(v)")
+        bytes.append(contentsOf: v.description.utf8)
     }
 
     mutating func string(_ s: String) {

@@ -32,9 +32,13 @@ public struct SQLitePredictionIndex: PredictionIndexStore {
 
     public func insert(_ entries: [PredictionIndexEntry]) async throws {
         guard !entries.isEmpty else { return }
+        // In key order: consecutive inserts land on the same pages (and ids Vane made, which
+        // are time-ordered, at the end of the tree). A repeated id keeps its order, so the
+        // last one wins as before.
+        let sorted = entries.enumerated().sorted { ($0.element.deployment, $0.element.requestID, $0.offset) < ($1.element.deployment, $1.element.requestID, $1.offset) }.map(\.element)
         try await db.timedWrite("index predictions") { db in
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO prediction_index (deployment, request_id, variant, time, prediction) VALUES (?, ?, ?, ?, ?)")
-            for entry in entries {
+            for entry in sorted {
                 try statement.execute(arguments: [entry.deployment, entry.requestID, entry.variant, entry.time, entry.prediction])
             }
         }
