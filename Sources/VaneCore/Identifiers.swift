@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
 /// Generators for the identifiers MLflow clients expect, and for request ids.
 public enum Identifiers {
     /// A random 32-character lowercase hex id, the shape of MLflow run ids.
@@ -25,11 +30,14 @@ public enum Identifiers {
     /// milliseconds), the rest random. The id Vane gives a request that came without one: ids
     /// made later sort later, so indexes keyed by them grow at one end instead of everywhere.
     public static func timeOrderedUUID(millis: Int64 = SystemClock().nowMillis()) -> String {
-        var g = SystemRandomNumberGenerator()
-        let random = g.next() as UInt64, lo = g.next() as UInt64
+        let (random, lo) = randomPool.next()
         let hi = (UInt64(truncatingIfNeeded: max(0, millis)) << 16) | 0x7000 | (random & 0x0FFF)
         return format(hi, (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
     }
+
+    /// The system's random bytes, fetched 4 KiB at a time: one call per request is a system
+    /// call per request, which shows at tens of thousands of requests a second.
+    private static let randomPool = RandomPool()
 
     private static func format(_ hi: UInt64, _ lo: UInt64) -> String {
         String(unsafeUninitializedCapacity: 36) { out in
@@ -52,6 +60,33 @@ public enum Identifiers {
         let d = digits.utf8Start
         for i in 0..<16 {
             out[offset + i] = d[Int((v >> UInt64(60 - 4 * i)) & 0xF)]
+        }
+    }
+}
+
+/// Random words from the system generator (the kernel's CSPRNG), fetched in blocks and handed out
+/// under a lock; each word is handed out once.
+final class RandomPool: Sendable {
+    private static let size = 512
+    private let state = Mutex((words: [UInt64](repeating: 0, count: RandomPool.size), next: RandomPool.size))
+
+    /// Two fresh random words.
+    func next() -> (UInt64, UInt64) {
+        state.withLock { s in
+            if s.next + 2 > Self.size {
+                s.words.withUnsafeMutableBytes { buffer in
+                    #if canImport(Glibc)
+                    // One call (glibc 2.36's arc4random_buf reads the kernel's getrandom).
+                    arc4random_buf(buffer.baseAddress!, buffer.count)
+                    #else
+                    var g = SystemRandomNumberGenerator()
+                    for i in 0..<Self.size { buffer.storeBytes(of: g.next() as UInt64, toByteOffset: i * 8, as: UInt64.self) }
+                    #endif
+                }
+                s.next = 0
+            }
+            defer { s.next += 2 }
+            return (s.words[s.next], s.words[s.next + 1])
         }
     }
 }

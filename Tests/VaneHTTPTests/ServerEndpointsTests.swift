@@ -37,6 +37,8 @@ struct ServerEndpointsTests {
             try await vane.request(.get, "/health").expectOK()
             try await vane.get("runs/get?run_id=0123456789abcdef0123456789abcdef").expectMLflowError(.notFound, "RESOURCE_DOES_NOT_EXIST")
             try await vane.get("logged-models/m-0123").expectMLflowError(.notFound, "RESOURCE_DOES_NOT_EXIST")
+            // A method of the client's own making is counted as "other", not as a new label value.
+            _ = try await vane.request(HTTPRequest.Method("XMINTLABEL")!, "/health")
 
             let r = try await vane.request(.get, "/metrics")
             #expect(r.status == .ok)
@@ -55,6 +57,9 @@ struct ServerEndpointsTests {
             #expect(has(route: "/api/2.0/mlflow/logged-models/{model_id}", method: "GET", status: "404")
                 || has(route: "/api/2.0/mlflow/logged-models/:model_id", method: "GET", status: "404"), "\(counters)")
             #expect(!r.text.contains("m-0123"), "raw ids must not become label values")
+            #expect(!r.text.contains("XMINTLABEL"), "client-made methods must not become label values")
+            #expect(has(route: "/health", method: "other", status: "405") || has(route: "unmatched", method: "other", status: "404")
+                || counters.contains { $0.contains("method=\"other\"") }, "\(counters)")
             // Each counter line ends with a number.
             for line in counters {
                 #expect(Double(line.split(separator: " ").last.map(String.init) ?? "") != nil, "\(line)")

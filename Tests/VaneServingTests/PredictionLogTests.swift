@@ -22,15 +22,17 @@ struct PredictionLogTests {
                          outputs: nil)
     }
 
-    @Test("waiting payloads are bounded in values and in records; every request is still indexed")
+    @Test("waiting lines are bounded in bytes and in records; every request is still indexed")
     func bounds() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-log-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let index = MemoryIndex()
-        let log = PredictionLog(directory: dir, index: index, settings: .init(maxBuffered: 5, maxBufferedValues: 1_000))
+        let log = PredictionLog(directory: dir, index: index, settings: .init(maxBuffered: 5, maxBufferedBytes: 2_500))
+        // A line with 400 values takes about 950 bytes, without them about 150.
+        #expect((900...1_000).contains(Self.record("r", values: 400).jsonLine().count))
         for i in 0..<7 { log.append(Self.record("r\(i)", values: 400)) }
         #expect(log.figures.dropped == 2)            // beyond 5 records
-        #expect(log.figures.payloadsDropped == 3)    // the 3rd, 4th and 5th would pass 1,000 values
+        #expect(log.figures.payloadsDropped == 3)    // the 3rd, 4th and 5th would pass 2,500 bytes
         await log.flush()
         #expect(log.figures.written == 5)
         #expect(try await index.entries(deployment: "d", requestIDs: (0..<7).map { "r\($0)" }).count == 5)
@@ -60,5 +62,19 @@ struct PredictionLogTests {
         await log.prune(now: now)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/d") == [PredictionLog.hourName(now - hour / 2)])
         #expect(try await index.entries(deployment: "d", requestIDs: ["old", "new"]).keys.sorted() == ["new"])
+    }
+
+    @Test("a line is JSON that reads back the same text, whatever a client put in its request id")
+    func escaping() throws {
+        for id in ["plain-id", "quote\"back\\slash", "new\nline\ttab\r", "ctl\u{01}\u{1F}", "é ü 漢字 🙂", ""] {
+            var record = Self.record(id, values: 2)
+            record.variant = "v\"1"
+            let line = record.jsonLine()
+            #expect(line.last == 0x0A)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            #expect(object["request_id"] as? String == id)
+            #expect(object["variant"] as? String == "v\"1")
+            #expect(object["time"] as? Int == 1_800_000_000_000)
+        }
     }
 }

@@ -37,10 +37,10 @@ public struct PredictionIndexEntry: Sendable, Equatable {
 
 /// The prediction log: every request to a deployment, written off the request path in batches.
 ///
-/// The request path only appends a ``PredictionRecord`` (holding references to what it decoded
-/// and answered) to a bounded buffer. Once a second, or sooner when ``Settings/batchSize`` records
-/// wait, the writer turns the batch into JSON lines, appends them to the deployment's segment
-/// for the hour (`predictions/<deployment>/<yyyyMMddHH UTC>/<writer>.jsonl`, one `write` and one
+/// The request path turns its ``PredictionRecord`` into a JSON line and appends the line to a
+/// bounded buffer (so nothing it decoded or answered outlives the request). Once a second, or
+/// sooner when ``Settings/batchSize`` records wait, the writer appends the lines to the
+/// deployment's segment for the hour (`predictions/<deployment>/<yyyyMMddHH UTC>/<writer>.jsonl`, one `write` and one
 /// `fsync` per batch), and adds every request's id, variant and time to the index in one
 /// transaction. Segments are append-only and partitioned by hour, so retention deletes whole
 /// directories and a read touches only the hours it asks for. Payloads (inputs and outputs) are
@@ -53,19 +53,19 @@ public final class PredictionLog: Service, Sendable {
         public var sample: Double
         /// How long records are kept, milliseconds.
         public var retentionMilliseconds: Int64
-        /// The most records a batch holds.
+        /// The records that wake the writer before its interval.
         public var batchSize: Int
         /// The most records waiting; beyond, records are dropped and counted.
         public var maxBuffered: Int
         /// How often a batch is written.
         public var flushInterval: Duration
-        /// The most input and output values the waiting records may hold; beyond, a record is
-        /// kept without its payload (so a flood of large requests cannot pile up in memory).
-        public var maxBufferedValues: Int
+        /// The most bytes of lines waiting; beyond, a record is kept without its inputs and
+        /// outputs (so a flood of large requests cannot pile up in memory).
+        public var maxBufferedBytes: Int
 
         public init(sample: Double = 1, retentionMilliseconds: Int64 = 7 * 86_400_000, batchSize: Int = 10_000,
-                    maxBuffered: Int = 200_000, flushInterval: Duration = .seconds(1), maxBufferedValues: Int = 16 << 20) {
-            self.maxBufferedValues = max(0, maxBufferedValues)
+                    maxBuffered: Int = 200_000, flushInterval: Duration = .seconds(1), maxBufferedBytes: Int = 128 << 20) {
+            self.maxBufferedBytes = max(0, maxBufferedBytes)
             self.sample = min(max(sample, 0), 1)
             self.retentionMilliseconds = retentionMilliseconds
             self.batchSize = max(1, batchSize)
@@ -79,7 +79,7 @@ public final class PredictionLog: Service, Sendable {
         public var written = 0
         public var dropped = 0
         public var writeErrors = 0
-        /// Records written without their inputs and outputs because the buffer held too many values.
+        /// Records written without their inputs and outputs because the buffer held too many bytes.
         public var payloadsDropped = 0
     }
 
@@ -89,7 +89,29 @@ public final class PredictionLog: Service, Sendable {
     let clock: any VaneClock
     /// This writer's segment file name in each partition.
     let segmentName: String
-    private let state = Mutex((buffer: [PredictionRecord](), figures: Figures(), values: 0))
+    private let state = Mutex((pending: Pending(), figures: Figures()))
+
+    /// A segment file: a deployment's hour.
+    struct Partition: Hashable {
+        let deployment: String
+        /// Hours since the Unix epoch.
+        let hour: Int64
+        let hourStart: EpochMillis
+
+        init(deployment: String, time: EpochMillis) {
+            self.deployment = deployment
+            hour = time >= 0 ? time / 3_600_000 : (time + 1) / 3_600_000 - 1
+            hourStart = hour * 3_600_000
+        }
+    }
+
+    /// What waits for the writer: lines per segment, index entries, and their sizes.
+    struct Pending {
+        var lines: [Partition: [UInt8]] = [:]
+        var entries: [PredictionIndexEntry] = []
+        var records = 0
+        var bytes = 0
+    }
     /// `vane_prediction_log_written_total`, `…_dropped_total`, `…_write_errors_total`.
     private let counters = (written: Counter(label: "vane_prediction_log_written_total"),
                             dropped: Counter(label: "vane_prediction_log_dropped_total"),
@@ -108,28 +130,49 @@ public final class PredictionLog: Service, Sendable {
     /// The figures now.
     public var figures: Figures { state.withLock { $0.figures } }
 
-    /// Queues `record` (its payload kept with probability ``Settings/sample``); never blocks.
+    /// Queues `record` as a JSON line (its payload kept with probability ``Settings/sample``);
+    /// never blocks.
     public func append(_ record: PredictionRecord) {
         var record = record
         if settings.sample < 1 {
             var g = SystemRandomNumberGenerator()
             if Double(g.next() >> 11) * 0x1p-53 >= settings.sample { record.inputs = nil; record.outputs = nil }
         }
-        let size = record.payloadValues
-        let full = state.withLock { s -> Bool? in
-            guard s.buffer.count < settings.maxBuffered else { s.figures.dropped += 1; return nil }
-            if size > 0, s.values + size > settings.maxBufferedValues {
-                record.inputs = nil
-                record.outputs = nil
-                s.figures.payloadsDropped += 1
-            } else {
-                s.values += size
-            }
-            s.buffer.append(record)
-            return s.buffer.count >= settings.batchSize
+        let partition = Partition(deployment: record.deployment, time: record.time)
+        let entry = record.isShadow ? nil : PredictionIndexEntry(deployment: record.deployment, requestID: record.requestID,
+                                                                 variant: record.variant, time: record.time, prediction: record.predictedLabel)
+        var line = LineWriter()
+        record.write(to: &line)
+        var outcome = enqueue(line.bytes, partition, entry, allowShrinking: record.inputs != nil || record.outputs != nil)
+        if outcome == .tooLarge {
+            // Over the byte budget: the request is still logged and indexed, without its payload.
+            record.inputs = nil
+            record.outputs = nil
+            var small = LineWriter()
+            record.write(to: &small)
+            outcome = enqueue(small.bytes, partition, entry, allowShrinking: false, payloadDropped: true)
         }
-        guard let full else { counters.dropped.increment(); return }
-        if full { wake.continuation.yield() }
+        switch outcome {
+        case .dropped: counters.dropped.increment()
+        case .full: wake.continuation.yield()
+        case .queued, .tooLarge: break
+        }
+    }
+
+    private enum Outcome { case queued, full, dropped, tooLarge }
+
+    private func enqueue(_ bytes: [UInt8], _ partition: Partition, _ entry: PredictionIndexEntry?,
+                         allowShrinking: Bool, payloadDropped: Bool = false) -> Outcome {
+        state.withLock { s -> Outcome in
+            guard s.pending.records < settings.maxBuffered else { s.figures.dropped += 1; return .dropped }
+            if allowShrinking, s.pending.bytes + bytes.count > settings.maxBufferedBytes { return .tooLarge }
+            if payloadDropped { s.figures.payloadsDropped += 1 }
+            s.pending.lines[partition, default: []].append(contentsOf: bytes)
+            if let entry { s.pending.entries.append(entry) }
+            s.pending.records += 1
+            s.pending.bytes += bytes.count
+            return s.pending.records >= settings.batchSize ? .full : .queued
+        }
     }
 
     /// Writes batches until shutdown, then writes what is left.
@@ -167,35 +210,22 @@ public final class PredictionLog: Service, Sendable {
     }
 
     private func flushNow() async {
-        while true {
-            let batch = state.withLock { s -> [PredictionRecord] in
-                guard s.buffer.count > settings.batchSize else {
-                    // The usual case: take the whole buffer without copying it under the lock.
-                    var all: [PredictionRecord] = []
-                    all.reserveCapacity(min(s.buffer.count, settings.batchSize))
-                    swap(&all, &s.buffer)
-                    return all
-                }
-                let batch = Array(s.buffer.prefix(settings.batchSize))
-                s.buffer.removeFirst(settings.batchSize)
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            let values = batch.reduce(0) { $0 + $1.payloadValues }
-            state.withLock { $0.values = max(0, $0.values - values) }
-            do {
-                // Encoding, writing and fsync block: on NIO's thread pool, not the concurrency pool.
-                try await NIOThreadPool.singleton.runIfActive { try self.write(batch) }
-                try await index.insert(batch.filter { !$0.isShadow }.map {
-                    PredictionIndexEntry(deployment: $0.deployment, requestID: $0.requestID, variant: $0.variant, time: $0.time, prediction: $0.predictedLabel)
-                })
-                state.withLock { $0.figures.written += batch.count }
-                counters.written.increment(by: batch.count)
-            } catch {
-                state.withLock { $0.figures.writeErrors += 1; $0.figures.dropped += batch.count }
-                counters.writeErrors.increment()
-                counters.dropped.increment(by: batch.count)
-            }
+        let batch = state.withLock { s -> Pending in
+            var taken = Pending()
+            swap(&taken, &s.pending)
+            return taken
+        }
+        guard batch.records > 0 else { return }
+        do {
+            // Writing and fsync block: on NIO's thread pool, not the concurrency pool.
+            try await NIOThreadPool.singleton.runIfActive { try self.write(batch.lines) }
+            try await index.insert(batch.entries)
+            state.withLock { $0.figures.written += batch.records }
+            counters.written.increment(by: batch.records)
+        } catch {
+            state.withLock { $0.figures.writeErrors += 1; $0.figures.dropped += batch.records }
+            counters.writeErrors.increment()
+            counters.dropped.increment(by: batch.records)
         }
     }
 
@@ -207,20 +237,10 @@ public final class PredictionLog: Service, Sendable {
         return String(format: "%04d%02d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour))
     }
 
-    /// Appends the batch's lines to each partition's segment, with one fsync per file.
-    func write(_ batch: [PredictionRecord]) throws {
-        // Grouped by deployment and hour; each hour's name is made once per batch.
-        struct Partition: Hashable { let deployment: String; let hour: Int64 }
-        var groups: [Partition: LineWriter] = [:]
-        var hourNames: [Int64: String] = [:]
-        for record in batch {
-            let hour = record.time >= 0 ? record.time / 3_600_000 : (record.time + 1) / 3_600_000 - 1
-            record.write(to: &groups[Partition(deployment: record.deployment, hour: hour), default: LineWriter()])
-            if hourNames[hour] == nil { hourNames[hour] = Self.hourName(record.time) }
-        }
-        for (partition, lines) in groups {
-            let path = "\(directory)/\(partition.deployment)/\(hourNames[partition.hour]!)"
-            let bytes = lines.bytes
+    /// Appends each partition's lines to its segment, with one fsync per file.
+    func write(_ lines: [Partition: [UInt8]]) throws {
+        for (partition, bytes) in lines {
+            let path = "\(directory)/\(partition.deployment)/\(Self.hourName(partition.hourStart))"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             let fd = open(path + "/" + segmentName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw VaneError(.internalError, "cannot open the prediction log segment in \(path)") }

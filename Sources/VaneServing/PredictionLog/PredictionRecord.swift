@@ -34,25 +34,6 @@ public struct PredictionRecord: Sendable {
         self.outputs = outputs
     }
 
-    /// How many input and output values the record holds (its payload's size, roughly in 8-byte units).
-    public var payloadValues: Int {
-        var n = 0
-        switch inputs {
-        case .tensors(let tensors)?: n += tensors.reduce(0) { $0 + $1.values.count }
-        case .columns(let columns, _)?: n += columns.reduce(0) { $0 + $1.values.count }
-        case .rowMajor(let values, _, _)?: n += values.count
-        case .batch(let batch)?: n += batch.values.count
-        case nil: break
-        }
-        for output in outputs ?? [] {
-            switch output.value {
-            case .tensor(let tensor): n += tensor.shape.reduce(1, *)
-            case .labelMap(_, let values): n += values.count
-            }
-        }
-        return n
-    }
-
     /// The record as one JSON line (with its newline), fields in a fixed order: `time`,
     /// `deployment`, `variant`, `request_id`, `latency_ms`, `rows`, `failed`, then `inputs` and
     /// `outputs` when sampled. Non-finite numbers are written as null.
@@ -154,7 +135,12 @@ public struct PredictionRecord: Sendable {
 
 /// A minimal JSON writer for log lines.
 struct LineWriter {
-    var bytes: [UInt8] = []
+    var bytes: [UInt8]
+
+    init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
 
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -192,17 +178,26 @@ struct LineWriter {
 
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(c >> 4)], hex[Int(c & 0xF)]])
-            default: bytes.append(c)
+        var s = s
+        s.withUTF8 { utf8 in
+            // The usual name or id needs no escape: copied at once.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for c in utf8 {
+                switch c {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case 0x0A: raw("\\n")
+                case 0x0D: raw("\\r")
+                case 0x09: raw("\\t")
+                case 0..<0x20:
+                    let hex: StaticString = "0123456789abcdef"
+                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              hex.utf8Start[Int(c >> 4)], hex.utf8Start[Int(c & 0xF)]])
+                default: bytes.append(c)
+                }
             }
         }
         bytes.append(UInt8(ascii: "\""))
