@@ -5,7 +5,7 @@ import Synchronization
 /// allowed hosts, the CORS origins and whether authentication is on. The flags and environment
 /// of the start keep their precedence over the file. A file with an error, or one that would
 /// leave a non-loopback server without authentication, changes nothing: the running
-/// configuration stays as it was. Settings that need a restart (host, port, data directory) are
+/// configuration stays as it was. Settings that need a restart (host, port, data directory, the prediction log's) are
 /// reported, not applied.
 public final class ConfigurationReloader: Sendable {
     /// The configuration file, as named at start; nil when the server started without one.
@@ -73,10 +73,13 @@ public final class ConfigurationReloader: Sendable {
             if next.host != running.host { restart.append("server.host") }
             if next.port != running.port { restart.append("server.port") }
             if next.dataDirectory != running.dataDirectory { restart.append("storage.data_dir") }
-            // The address stays what the server listens on, whatever the file now says.
+            if next.predictionLog.sample != running.predictionLog.sample { restart.append("predictions.sample") }
+            if next.predictionLog.retentionMilliseconds != running.predictionLog.retentionMilliseconds { restart.append("predictions.retention") }
+            // The address, the data and the log stay what the server started with, whatever the file now says.
             next.host = running.host
             next.port = running.port
             next.dataDirectory = running.dataDirectory
+            next.predictionLog = running.predictionLog
             if let refusal = next.refusalToListen { throw .refused(refusal) }
             var applied: [String] = []
             if next.crossSite.allowedHosts != running.crossSite.allowedHosts { applied.append("server.allowed_hosts") }

@@ -14,6 +14,9 @@ import Yams
 ///   data_dir: /var/lib/vane
 /// auth:
 ///   enabled: true
+/// predictions:
+///   sample: 0.1       # the share of requests whose inputs and outputs are logged
+///   retention: 7d     # at least 1h
 /// ```
 ///
 /// Every key is optional. String values may name environment variables as `${VAR}` (for
@@ -35,6 +38,7 @@ public struct VaneConfigFile: Sendable, Equatable {
         "server": ["host", "port", "allowed_hosts", "cors_origins"],
         "storage": ["data_dir"],
         "auth": ["enabled"],
+        "predictions": ["sample", "retention"],
     ]
 
     /// Reads and validates the file at `path`; errors name `path` as given.
@@ -141,6 +145,18 @@ public struct VaneConfigFile: Sendable, Equatable {
                     throw error(value, "\(name) must be true or false, not '\(text.prefix(64))'")
                 }
                 settings.authentication = on
+            case ("predictions", "sample"):
+                let text = try string(value, name: name)
+                guard let sample = VaneServerSettings.predictionSample(text) else {
+                    throw error(value, "\(name) must be a share from 0 to 1, not '\(text.prefix(64))'")
+                }
+                settings.predictionSample = sample
+            case ("predictions", "retention"):
+                let text = try string(value, name: name)
+                guard let ms = VaneServerSettings.predictionRetention(text) else {
+                    throw error(value, "\(name) must be a duration of at least an hour (36h, 7d), not '\(text.prefix(64))'")
+                }
+                settings.predictionRetentionMilliseconds = ms
             default: throw error(value, "unknown key '\(name)'")
             }
         }

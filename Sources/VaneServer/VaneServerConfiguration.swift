@@ -1,4 +1,5 @@
 import Foundation
+import VaneServing
 
 /// Where `vane server` listens and keeps its data.
 public struct VaneServerConfiguration: Sendable {
@@ -12,6 +13,8 @@ public struct VaneServerConfiguration: Sendable {
     public var authentication: Bool
     /// Whether the server may listen on a non-loopback address without authentication.
     public var insecure: Bool
+    /// The deployments' prediction log: its sample and retention (`predictions:` in the file).
+    public var predictionLog = PredictionLog.Settings()
 
     public init(host: String = "127.0.0.1", port: Int = 5000, dataDirectory: String = "./vane-data", crossSite: CrossSitePolicy? = nil,
                 authentication: Bool = false, insecure: Bool = false) {

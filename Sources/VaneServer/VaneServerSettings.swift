@@ -1,4 +1,5 @@
 import Foundation
+import VaneText
 
 /// One layer of `vane server`'s settings — the flags, the environment or the configuration file —
 /// with nil where that layer is silent. ``VaneServerConfiguration/init(layers:defaultPort:)``
@@ -11,6 +12,10 @@ public struct VaneServerSettings: Sendable, Equatable {
     public var corsOrigins: [String]?
     /// Whether requests need credentials.
     public var authentication: Bool?
+    /// The share of deployment requests whose inputs and outputs the prediction log keeps.
+    public var predictionSample: Double?
+    /// How long the prediction log keeps what it wrote, milliseconds.
+    public var predictionRetentionMilliseconds: Int64?
 
     /// Settings from their values.
     public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil,
@@ -21,7 +26,8 @@ public struct VaneServerSettings: Sendable, Equatable {
     }
 
     /// VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS and VANE_CORS_ORIGINS (comma-separated),
-    /// VANE_AUTH (on/off, true/false, 1/0).
+    /// VANE_AUTH (on/off, true/false, 1/0), VANE_PREDICTION_SAMPLE (0 to 1) and
+    /// VANE_PREDICTION_RETENTION (a duration: 36h, 7d).
     /// Throws ``VaneServerSettingsError`` for a VANE_PORT that is not a port number.
     public static func environment(_ env: [String: String]) throws(VaneServerSettingsError) -> VaneServerSettings {
         var settings = VaneServerSettings(host: env["VANE_HOST"], dataDirectory: env["VANE_DATA_DIR"])
@@ -35,7 +41,31 @@ public struct VaneServerSettings: Sendable, Equatable {
             guard let on = Self.switchValue(text) else { throw VaneServerSettingsError(message: "Invalid VANE_AUTH '\(text.prefix(32))': use on or off") }
             settings.authentication = on
         }
+        if let text = env["VANE_PREDICTION_SAMPLE"] {
+            guard let sample = predictionSample(text) else {
+                throw VaneServerSettingsError(message: "Invalid VANE_PREDICTION_SAMPLE '\(text.prefix(32))': a share from 0 to 1")
+            }
+            settings.predictionSample = sample
+        }
+        if let text = env["VANE_PREDICTION_RETENTION"] {
+            guard let ms = predictionRetention(text) else {
+                throw VaneServerSettingsError(message: "Invalid VANE_PREDICTION_RETENTION '\(text.prefix(32))': a duration of at least an hour, such as 36h or 7d")
+            }
+            settings.predictionRetentionMilliseconds = ms
+        }
         return settings
+    }
+
+    /// A share from 0 to 1, or nil.
+    public static func predictionSample(_ text: String) -> Double? {
+        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, (0...1).contains(v) else { return nil }
+        return v
+    }
+
+    /// A duration of at least an hour (the log's partitions are hours), in milliseconds, or nil.
+    public static func predictionRetention(_ text: String) -> Int64? {
+        guard let ms = DurationText.milliseconds(text.trimmingCharacters(in: .whitespaces)), ms >= 3_600_000 else { return nil }
+        return ms
     }
 }
 
@@ -70,5 +100,7 @@ extension VaneServerConfiguration {
                   dataDirectory: layers.lazy.compactMap(\.dataDirectory).first ?? "./vane-data",
                   crossSite: crossSite,
                   authentication: layers.lazy.compactMap(\.authentication).first ?? false)
+        if let sample = layers.lazy.compactMap(\.predictionSample).first { predictionLog.sample = sample }
+        if let ms = layers.lazy.compactMap(\.predictionRetentionMilliseconds).first { predictionLog.retentionMilliseconds = ms }
     }
 }

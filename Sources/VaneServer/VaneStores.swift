@@ -46,11 +46,11 @@ public struct VaneStores: Sendable {
     }
 
     /// Opens (creating if needed) the database and artifact root of `dataDirectory`, and migrates the schema.
-    public static func open(dataDirectory: String) throws -> VaneStores {
+    public static func open(dataDirectory: String, predictionLog: PredictionLog.Settings = .init()) throws -> VaneStores {
         let database = try openDatabase(dataDirectory: dataDirectory)
         try database.migrate(migrations)
         return try VaneStores(database: database, artifacts: LocalArtifactStore(root: VaneDataDirectory(dataDirectory).artifactRoot),
-                              predictionDirectory: VaneDataDirectory(dataDirectory).predictionRoot)
+                              predictionDirectory: VaneDataDirectory(dataDirectory).predictionRoot, predictionLog: predictionLog)
     }
 
     /// Stores over an already-migrated database (tests use an in-memory one); deployments log

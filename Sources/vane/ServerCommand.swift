@@ -41,14 +41,15 @@ struct ServerCommand: AsyncParsableCommand {
               server:  { host, port, allowed_hosts: [..], cors_origins: [..] }
               storage: { data_dir }
               auth:    { enabled }
+              predictions: { sample, retention }   (the deployments' prediction log)
             String values may name environment variables as ${VAR} ($${ for a literal ${). A file
             with an error stops the server before it listens, naming the file and the line.
             SIGHUP or POST /api/vane/v1/-/reload (admin) reads the file again and applies
-            allowed_hosts, cors_origins and auth.enabled; host, port and data_dir need a restart.
+            allowed_hosts, cors_origins and auth.enabled; host, port, data_dir and predictions need a restart.
             A file with an error changes nothing: the server keeps running as it was.
 
             Environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_ALLOWED_HOSTS, VANE_CORS_ORIGINS,
-            VANE_AUTH, VANE_CONFIG, VANE_LOG_LEVEL. Precedence: flags, then environment, then the config file,
+            VANE_AUTH, VANE_PREDICTION_SAMPLE, VANE_PREDICTION_RETENTION, VANE_CONFIG, VANE_LOG_LEVEL. Precedence: flags, then environment, then the config file,
             then the defaults.
             """)
 
@@ -95,7 +96,7 @@ struct ServerCommand: AsyncParsableCommand {
         _ = VaneMetrics.registry
         let stores: VaneStores
         do {
-            stores = try VaneStores.open(dataDirectory: configuration.dataDirectory)
+            stores = try VaneStores.open(dataDirectory: configuration.dataDirectory, predictionLog: configuration.predictionLog)
         } catch {
             FileHandle.standardError.write(Data("vane server: cannot open data directory '\(configuration.dataDirectory)': \(error)\n".utf8))
             throw ExitCode(2)

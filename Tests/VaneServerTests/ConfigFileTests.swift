@@ -33,6 +33,32 @@ struct ConfigFileTests {
                                                     corsOrigins: ["https://ui.example.com"]))
     }
 
+    @Test("predictions: sample and retention reach the prediction log's settings; flags and environment come first")
+    func predictionLog() throws {
+        let file = try Self.parse("predictions:\n  sample: 0.25\n  retention: 36h\n")
+        #expect(file.settings.predictionSample == 0.25)
+        #expect(file.settings.predictionRetentionMilliseconds == Int64(36) * 3_600_000)
+        var configuration = VaneServerConfiguration(layers: [VaneServerSettings(), file.settings])
+        #expect(configuration.predictionLog.sample == 0.25)
+        #expect(configuration.predictionLog.retentionMilliseconds == 36 * 3_600_000)
+        let environment = try VaneServerSettings.environment(["VANE_PREDICTION_SAMPLE": "1", "VANE_PREDICTION_RETENTION": "2d"])
+        configuration = VaneServerConfiguration(layers: [environment, file.settings])
+        #expect(configuration.predictionLog.sample == 1)
+        #expect(configuration.predictionLog.retentionMilliseconds == 2 * 86_400_000)
+        // Silent everywhere: every request's payload, a week.
+        #expect(VaneServerConfiguration(layers: []).predictionLog.sample == 1)
+        #expect(VaneServerConfiguration(layers: []).predictionLog.retentionMilliseconds == 7 * 86_400_000)
+
+        for (key, value) in [("sample", "1.5"), ("sample", "-0.1"), ("sample", "nan"), ("sample", "most"),
+                             ("retention", "30m"), ("retention", "forever"), ("retention", "-1d")] {
+            let error = Self.refusal("predictions:\n  \(key): \(value)\n")
+            #expect(error?.line == 2, "\(key): \(value)")
+            #expect(error?.message.contains("predictions.\(key) must be") == true, "\(String(describing: error))")
+        }
+        #expect(throws: VaneServerSettingsError.self) { try VaneServerSettings.environment(["VANE_PREDICTION_SAMPLE": "2"]) }
+        #expect(throws: VaneServerSettingsError.self) { try VaneServerSettings.environment(["VANE_PREDICTION_RETENTION": "10s"]) }
+    }
+
     @Test("an empty file, an empty section and a comment-only file set nothing")
     func emptyFile() throws {
         #expect(try Self.parse("").settings == VaneServerSettings())

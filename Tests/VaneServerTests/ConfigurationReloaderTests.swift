@@ -83,6 +83,8 @@ struct ConfigurationReloaderTests {
         let outcome = try fixture.reloader.reload()
         #expect(outcome.restartRequired == ["server.host", "server.port", "storage.data_dir"])
         #expect(outcome.applied == ["server.allowed_hosts"])
+        try fixture.write("server:\n  host: localhost\n  port: 5002\n  allowed_hosts: [b.example]\nstorage:\n  data_dir: /two\npredictions:\n  sample: 0.5\n  retention: 2d\n")
+        #expect(try fixture.reloader.reload().restartRequired == ["server.host", "server.port", "storage.data_dir", "predictions.sample", "predictions.retention"])
     }
 
     /// Flags given at start keep their precedence over the file.

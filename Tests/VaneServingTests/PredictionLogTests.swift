@@ -77,4 +77,24 @@ struct PredictionLogTests {
             #expect(object["time"] as? Int == 1_800_000_000_000)
         }
     }
+
+    @Test("the sample keeps a share of the payloads; every request is still logged and indexed")
+    func sample() async throws {
+        for (share, range) in [(0.0, 0...0), (0.3, 40...140), (1.0, 300...300)] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-log-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let index = MemoryIndex()
+            let log = PredictionLog(directory: dir, index: index, settings: .init(sample: share))
+            for i in 0..<300 { log.append(Self.record("s\(i)", values: 3)) }
+            await log.flush()
+            var lines: [String] = []
+            for try await chunk in log.lines(deployment: "d", since: 0, until: .max, variant: nil) {
+                lines += String(decoding: chunk, as: UTF8.self).split(separator: "\n").map(String.init)
+            }
+            #expect(lines.count == 300)
+            let withPayload = lines.filter { $0.contains("\"inputs\"") }.count
+            #expect(range.contains(withPayload), "sample \(share): \(withPayload) of 300")
+            #expect(try await index.entries(deployment: "d", requestIDs: (0..<300).map { "s\($0)" }).count == 300)
+        }
+    }
 }
