@@ -81,6 +81,28 @@ public enum DecimalParser {
         }
     }
 
+    /// The eight bytes at `p` as a little-endian word (any alignment).
+    @inlinable @inline(__always)
+    static func loadEight(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Whether all eight bytes of `word` are ASCII digits.
+    @inlinable @inline(__always)
+    static func isEightDigits(_ word: UInt64) -> Bool {
+        ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// The value of eight ASCII digits (the first byte the most significant), by pairs, then
+    /// fours, then the whole, in three multiplications.
+    @inlinable @inline(__always)
+    static func eightDigits(_ word: UInt64) -> UInt32 {
+        var v = word &- 0x3030_3030_3030_3030
+        v = (v &* 10) &+ (v >> 8)
+        v = (((v & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064) &+ (((v >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001)) >> 32
+        return UInt32(truncatingIfNeeded: v)
+    }
+
     /// Reads the longest literal of `grammar` at the start of `count` bytes at `p`; nil when
     /// they do not start with one. A literal needs a digit; for ``Grammar/json`` a `.` and an
     /// exponent marker must each be followed by a digit.
@@ -103,6 +125,17 @@ public enum DecimalParser {
         var truncated = false
         var digits = 0
         while i < count {
+            // Eight digits at a time once a significant digit is in and eight more fit.
+            if mantissa != 0, significant <= 11, i + 8 <= count {
+                let word = loadEight(p + i)
+                if isEightDigits(word) {
+                    mantissa = mantissa &* 100_000_000 &+ UInt64(eightDigits(word))
+                    significant += 8
+                    digits += 8
+                    i += 8
+                    continue
+                }
+            }
             let d = p[i] &- 0x30
             guard d < 10 else { break }
             if significant < 19 {
@@ -121,6 +154,17 @@ public enum DecimalParser {
             var j = afterPoint
             var fraction = 0
             while j < count {
+                if mantissa != 0, significant <= 11, j + 8 <= count {
+                    let word = loadEight(p + j)
+                    if isEightDigits(word) {
+                        mantissa = mantissa &* 100_000_000 &+ UInt64(eightDigits(word))
+                        significant += 8
+                        exponent -= 8
+                        fraction += 8
+                        j += 8
+                        continue
+                    }
+                }
                 let d = p[j] &- 0x30
                 guard d < 10 else { break }
                 if significant < 19 {

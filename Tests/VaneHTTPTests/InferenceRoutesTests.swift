@@ -243,6 +243,35 @@ struct InferenceRoutesTests {
         }
     }
 
+    /// Bodies past 32 KiB are decoded on NIO's thread pool: the same answers, the same errors.
+    @Test func largeBodiesDecodeOffThePoolAlike() async throws {
+        let inputs = try InferenceFixtures.inputs("xgb_binary_logistic")
+        let expected = try InferenceFixtures.expected("xgb_binary_logistic", "predict").flatMap { $0 }
+        var rows: [[Double?]] = [], wanted: [Double] = []
+        while rows.count < 3_000 { rows += inputs.rows; wanted += expected }
+        let want = wanted
+        let oip = InferenceFixtures.oipBody(rows: rows)
+        let scoring = jsonBody(["dataframe_split": ["columns": inputs.feature_names,
+                                                    "data": rows.map { $0.map { $0.map { NSNumber(value: $0) as Any } ?? NSNull() } }]])
+        #expect(oip.utf8.count > 64 << 10 && scoring.utf8.count > 64 << 10)
+        try await InferenceFixtures.serve("xgb_binary_logistic.json") { client in
+            let r = try await client.post("/v2/models/m/infer", oip)
+            try r.expectOK()
+            let output = try #require((try r.json()["outputs"] as? [[String: Any]])?.first { $0["name"] as? String == "predict" })
+            #expect(InferenceFixtures.mismatch(InferenceFixtures.numbers(output["data"] as Any), want, .init(abs: 1e-6, rel: 0)) == nil)
+            let s = try await client.post("/invocations", scoring)
+            try s.expectOK()
+            #expect(InferenceFixtures.mismatch(InferenceFixtures.numbers(try s.json()["predictions"] as Any), want, .init(abs: 1e-6, rel: 0)) == nil)
+            // A large body that is not JSON is the same 400 as a small one.
+            let broken = String(oip.dropLast(2))
+            let bad = try await client.post("/v2/models/m/infer", broken)
+            #expect(bad.status == .badRequest, "\(bad.status)")
+            #expect((try? bad.json()["error"] as? String) != nil)
+            let badScoring = try await client.post("/invocations", String(scoring.dropLast(2)))
+            #expect(badScoring.status == .badRequest, "\(badScoring.status)")
+        }
+    }
+
     @Test func badScoringRequestsGetMLflowErrors() async throws {
         let cases: [(String, String)] = [
             ("{\"bad\": 1}", "application/json"),

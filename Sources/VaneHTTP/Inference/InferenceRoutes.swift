@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOPosix
 import NIOCore
 import VaneCore
 import VaneModels
@@ -170,7 +171,7 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
                 }
                 return n == 0 ? body.count : n
             }
-            let oip = try OIPRequest(body: body, headerLength: headerLength)
+            let oip = try await Self.decodeOffloaded(body.count) { try OIPRequest(body: body, headerLength: headerLength) }
             return (InferenceRequest(.tensors(oip.inputs), outputs: oip.outputs.map { Set($0.map(\.name)) },
                                      requestID: try Self.checkedRequestID(oip.id)), oip)
         } encode: { prediction, oip in
@@ -191,7 +192,8 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
         var body: [UInt8]?
         return try await service.infer(model: name, version: version, protocol: .mlflowScoring, header: Self.header(of: request)) { served in
             if body == nil { body = try await Self.collect(request) }
-            let batch = try ScoringRequest.batch(body: body ?? [], contentType: request.headers[.contentType], model: served)
+            let bytes = body ?? [], contentType = request.headers[.contentType]
+            let batch = try await Self.decodeOffloaded(bytes.count) { try ScoringRequest.batch(body: bytes, contentType: contentType, model: served) }
             return (InferenceRequest(.batch(batch), requestID: try Self.checkedRequestID(request.headers[Self.requestIDField])), ())
         } encode: { prediction, _ in
             Self.naming(prediction,
@@ -200,6 +202,16 @@ struct InferenceRoutes<Context: RequestContext>: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Bodies from this size on are decoded on NIO's thread pool: a large decode on the
+    /// concurrency pool would hold up every other request's next step (reading its body,
+    /// writing its answer) behind it, which is what spreads latency under load.
+    static var offloadedBodySize: Int { 32 << 10 }
+
+    static func decodeOffloaded<T: Sendable>(_ size: Int, _ decode: @escaping @Sendable () throws -> T) async throws -> T {
+        guard size >= offloadedBodySize else { return try decode() }
+        return try await NIOThreadPool.singleton.runIfActive(decode)
+    }
 
     static func collect(_ request: Request) async throws -> [UInt8] {
         try await BodyReader.collect(request, limit: maxBodySize)
