@@ -216,8 +216,10 @@ struct DeploymentRoutesTests {
                 ("name: other\nvariants: [{name: a, model: \"models:/churn/1\", weight: 1}]", "application/yaml", 400, "applied as 'keep'"),
                 ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}", "application/yaml", 400, "YAML"),
                 (good, "text/plain", 415, "declared as"),
-                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}, {name: b, model: \"models:/churn/2\", weight: 1}]\nexperiment: {policy: thompson}",
-                 "application/yaml", 400, "Thompson sampling"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}, {name: b, model: \"models:/churn/2\", weight: 1}]\nexperiment: {policy: thompson}\nrollout: {variant: b, steps: [50, 100], interval: 2s}",
+                 "application/yaml", 400, "not both"),
+                ("variants: [{name: a, model: \"models:/churn/1\", weight: 1}]\nexperiment: {policy: thompson}",
+                 "application/yaml", 400, "at least two variants"),
                 ("variants: [{name: a, model: \"models:/churn/1\", weight: 0}, {name: b, model: \"models:/churn/2\", weight: 1}]\nrollout: {variant: b, steps: [50, 100], interval: 2s}",
                  "application/yaml", 400, "another variant with a positive weight"),
             ]
@@ -506,6 +508,48 @@ extension DeploymentRoutesTests {
             }
             #expect(try await Self.postFeedback(vane, "nosuch", [["request_id": "x", "reward": 1]]).status == .notFound)
             #expect(try await vane.request(.get, Self.base + "/nosuch/experiment").status == .notFound)
+        }
+    }
+
+    @Test("a Thompson-sampling experiment moves the traffic toward the better arm as feedback comes, and says so")
+    func thompsonBandit() async throws {
+        try await VaneTestClient.with { vane in
+            try await Self.registerChurn(vane)
+            let yaml = """
+                variants:
+                  - {name: a, model: "models:/churn/1", weight: 1}
+                  - {name: b, model: "models:/churn/2", weight: 1}
+                routing: {key: "header:x-user-id"}
+                experiment: {policy: thompson}
+                """
+            #expect(try await Self.put(vane, "bandit", yaml).status == .created)
+            func weights() async throws -> [String: Double] {
+                let variants = try await vane.request(.get, Self.base + "/bandit").json().object("deployment")?.objects("variants") ?? []
+                return Dictionary(uniqueKeysWithValues: variants.map { ($0["name"] as? String ?? "", $0["weight"] as? Double ?? -1) })
+            }
+            #expect(try await weights() == ["a": 1, "b": 1])
+            var rng = ExperimentAnalysisRNG(state: 7)
+            var prefix = 0
+            // Rounds of traffic and feedback: b pays 0.7 of the time, a 0.2.
+            for _ in 0..<4 {
+                prefix += 1
+                let answered = try await Self.answered(vane, "bandit", 120, prefix: "t\(prefix)")
+                let items: [[String: Any]] = answered.map { id, variant in ["request_id": id, "reward": rng.bernoulli(variant == "a" ? 0.2 : 0.7)] }
+                try await Self.postFeedback(vane, "bandit", items).expectOK()
+            }
+            let shares = try await weights()
+            #expect((shares["b"] ?? 0) > 0.9, "\(shares)")
+            #expect((shares["a"] ?? 0) >= ThompsonAllocation.floor - 1e-9, "every arm keeps its floor: \(shares)")
+            #expect(abs((shares["a"] ?? 0) + (shares["b"] ?? 0) - 1) < 1e-9)
+            // The traffic follows: most new requests go to b.
+            let next = try await Self.answered(vane, "bandit", 200, prefix: "after")
+            #expect(next.values.filter { $0 == "b" }.count > 160, "\(next.values.filter { $0 == "b" }.count) of 200 to b")
+            // The move is a change for the AIOps side.
+            let changes = try await vane.stores.changes.events(subject: "bandit")
+            #expect(changes.contains { $0.action == "bandit_rebalanced" && $0.details["variant.b"] != nil }, "\(changes.map(\.action))")
+            // The shares survive a re-apply that keeps the variants.
+            #expect(try await Self.put(vane, "bandit", yaml + "\n# again\n").status.code < 300)
+            #expect(try await weights() == shares)
         }
     }
 }

@@ -66,3 +66,35 @@ struct ExperimentAnalysisTests {
         #expect(abs((interval?.low ?? 0) - (0.5 - 1.959964 * (0.25252525 / 100).squareRoot())) < 1e-6)
     }
 }
+
+@Suite("Thompson allocation")
+struct ThompsonAllocationTests {
+    static func arm(_ name: String, _ values: [Double]) -> ExperimentAnalysis.Arm {
+        .init(name: name, count: values.count, sum: values.reduce(0, +), sumOfSquares: values.reduce(0) { $0 + $1 * $1 })
+    }
+
+    @Test("no feedback splits evenly; clear evidence gives the better arm all but the floor; equal arms stay near even")
+    func shares() {
+        var g = SeededGenerator(state: 3)
+        let even = ThompsonAllocation.shares(arms: [], variants: ["a", "b", "c"], using: &g)
+        #expect(even.values.allSatisfy { abs($0 - 1.0 / 3) < 1e-12 })
+
+        let clear = ThompsonAllocation.shares(arms: [Self.arm("a", Array(repeating: 0, count: 80) + Array(repeating: 1, count: 20)),
+                                                     Self.arm("b", Array(repeating: 0, count: 30) + Array(repeating: 1, count: 70))],
+                                              variants: ["a", "b"], using: &g)
+        #expect(abs(clear["a"]! - ThompsonAllocation.floor) < 0.005, "\(clear)")
+        #expect(clear["b"]! > 0.98)
+        #expect(abs(clear.values.reduce(0, +) - 1) < 1e-9)
+
+        let same = Array(repeating: 0.0, count: 50) + Array(repeating: 1.0, count: 50)
+        let equal = ThompsonAllocation.shares(arms: [Self.arm("a", same), Self.arm("b", same)], variants: ["a", "b"], using: &g)
+        #expect(abs(equal["a"]! - 0.5) < 0.05, "\(equal)")
+
+        // An arm with no feedback yet keeps a real chance (the pooled prior), not the floor.
+        let fresh = ThompsonAllocation.shares(arms: [Self.arm("a", same)], variants: ["a", "b"], using: &g)
+        #expect(fresh["b"]! > 0.2, "\(fresh)")
+        // Rewards all equal (no spread) do not divide by zero.
+        let flat = ThompsonAllocation.shares(arms: [Self.arm("a", [1, 1, 1]), Self.arm("b", [1, 1])], variants: ["a", "b"], using: &g)
+        #expect(flat.values.allSatisfy { $0.isFinite && $0 >= ThompsonAllocation.floor - 1e-12 })
+    }
+}

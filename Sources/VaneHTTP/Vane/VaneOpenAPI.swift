@@ -232,7 +232,7 @@ enum VaneOpenAPI {
         "/api/vane/v1/deployments/{name}/feedback": {
           "post": {
             "operationId": "postFeedback",
-            "summary": "Feedback on a deployment's answers, joined to the variant that answered by the request id: {\"request_id\", \"reward\"} or {\"request_id\", \"label\"} (the true class of the request's first row, scored as accuracy), one object or an array of up to 10,000. With any unknown request id nothing is recorded (404). Answers the experiment after it.",
+            "summary": "Feedback on a deployment's answers, joined to the variant that answered by the request id: {\"request_id\", \"reward\"} or {\"request_id\", \"label\"} (the true class of the request's first row, scored as accuracy), one object or an array of up to 10,000. With any unknown request id nothing is recorded (404). Answers the experiment after it. With experiment.policy thompson, the variants' traffic shares move to each one's probability of being best (at least 1 % each).",
             "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [
               {"$ref": "#/components/schemas/Feedback"},
@@ -404,7 +404,7 @@ enum VaneOpenAPI {
               }},
               "routing": {"type": "object", "properties": {"key": {"type": "string", "description": "header:NAME or input:NAME; absent routes each request at random by weight."}}},
               "rollout": {"type": "object"},
-              "experiment": {"type": "object"}
+              "experiment": {"type": "object", "properties": {"alpha": {"type": "number"}, "policy": {"type": "string", "enum": ["fixed", "thompson"]}}}
             }
           },
           "Deployment": {

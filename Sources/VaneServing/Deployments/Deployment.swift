@@ -38,9 +38,12 @@ public struct Deployment: Sendable, Equatable, Codable {
     public var updatedAt: EpochMillis
     /// The rollout's progress, when the declaration has a rollout.
     public var rolloutState: RolloutState?
+    /// The shares a Thompson-sampling experiment gave the variants (nil until its first feedback).
+    public var banditShares: [String: Double]?
 
     public init(spec: DeploymentSpec, resolved: [String: ResolvedModel], generation: Int64, createdAt: EpochMillis, updatedAt: EpochMillis,
-                rolloutState: RolloutState? = nil) {
+                rolloutState: RolloutState? = nil, banditShares: [String: Double]? = nil) {
+        self.banditShares = banditShares
         self.spec = spec
         self.resolved = resolved
         self.generation = generation
@@ -51,12 +54,13 @@ public struct Deployment: Sendable, Equatable, Codable {
 
     public var name: String { spec.name }
 
-    /// The weight each variant has now: the rollout's, else the declared one.
+    /// The weight each variant has now: the rollout's, else the bandit's, else the declared one.
     public func weight(of variant: DeploymentSpec.Variant) -> Double {
-        rolloutState?.weights[variant.name] ?? variant.weight
+        rolloutState?.weights[variant.name] ?? banditShares?[variant.name] ?? variant.weight
     }
 
     enum CodingKeys: String, CodingKey {
         case spec, resolved, generation, createdAt = "created_at", updatedAt = "updated_at", rolloutState = "rollout_state"
+        case banditShares = "bandit_shares"
     }
 }

@@ -111,9 +111,10 @@ public final class DeploymentService: Sendable {
     /// them, saves the deployment and serves it. Applying what is already applied changes nothing.
     public func apply(_ spec: DeploymentSpec) async throws -> Outcome {
         do { try spec.validate() } catch { throw VaneError.invalid(error.description) }
-        // Refused rather than stored and ignored, until the server acts on it.
         if spec.experiment?.policy == .thompson {
-            throw VaneError.invalid("This server does not move weights by Thompson sampling yet; use experiment.policy fixed (the default).")
+            // Two controllers of one set of weights would fight.
+            if spec.rollout != nil { throw VaneError.invalid("A deployment has a rollout or a Thompson-sampling experiment, not both.") }
+            if spec.variants.count < 2 { throw VaneError.invalid("A Thompson-sampling experiment needs at least two variants.") }
         }
         return try await gate.run {
             let existing = try await self.store.deployment(named: spec.name)
@@ -133,8 +134,16 @@ public final class DeploymentService: Sendable {
                     rolloutState = RolloutState.start(spec, at: now)
                 }
             }
+            // A bandit's shares go on through a re-apply that keeps its variants and their models.
+            var banditShares: [String: Double]?
+            if spec.experiment?.policy == .thompson, let existing, existing.spec.experiment?.policy == .thompson,
+               existing.spec.variants.map(\.name) == spec.variants.map(\.name),
+               spec.variants.allSatisfy({ existing.resolved[$0.name] == resolved[$0.name] }) {
+                banditShares = existing.banditShares
+            }
             let deployment = Deployment(spec: spec, resolved: resolved, generation: (existing?.generation ?? 0) + 1,
-                                        createdAt: existing?.createdAt ?? now, updatedAt: now, rolloutState: rolloutState)
+                                        createdAt: existing?.createdAt ?? now, updatedAt: now, rolloutState: rolloutState,
+                                        banditShares: banditShares)
             let keepTracker = rolloutState != nil && rolloutState == existing?.rolloutState
             let live = try await self.load(deployment, keepingTracker: keepTracker)
             try await self.store.save(deployment)
@@ -280,6 +289,32 @@ public final class DeploymentService: Sendable {
                 await self.record(event, deployment: deployment)
             }
             return rolloutState
+        }
+    }
+
+    /// Routes deployment `name` by `shares` (a Thompson-sampling experiment's), when they differ
+    /// from the shares in force by more than half a percentage point; saved with the deployment
+    /// and reported as a change. Nothing happens when the deployment is gone or no longer has a
+    /// Thompson-sampling experiment (it was re-applied meanwhile).
+    public func rebalance(_ name: String, shares: [String: Double]) async throws {
+        try await gate.run {
+            guard let live = self.live(named: name), live.deployment.spec.experiment?.policy == .thompson else { return }
+            var deployment = live.deployment
+            let before = deployment.spec.variants.map { deployment.weight(of: $0) / max(1e-12, deployment.spec.variants.reduce(0) { $0 + deployment.weight(of: $1) }) }
+            let after = deployment.spec.variants.map { shares[$0.name] ?? 0 }
+            guard zip(before, after).contains(where: { abs($0 - $1) > 0.005 }), after.reduce(0, +) > 0 else { return }
+            deployment.banditShares = Dictionary(uniqueKeysWithValues: deployment.spec.variants.map { ($0.name, shares[$0.name] ?? 0) })
+            deployment.updatedAt = self.clock.nowMillis()
+            try await self.store.save(deployment)
+            let updated = live.updating(deployment, tracker: live.tracker)
+            self.state.withLock { $0.live[name] = updated }
+            DeploymentMetrics.publish(updated)
+            var details: [String: String] = [:]
+            for (variant, (from, to)) in zip(deployment.spec.variants, zip(before, after)) {
+                details["variant." + variant.name] = "\((from * 1000).rounded() / 1000) -> \((to * 1000).rounded() / 1000)"
+            }
+            await self.changes.record(ChangeEvent(time: deployment.updatedAt, kind: "deployment", subject: name, action: "bandit_rebalanced",
+                                                  summary: "\(name): Thompson sampling moved the traffic shares", details: details))
         }
     }
 

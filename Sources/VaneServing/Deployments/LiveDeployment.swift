@@ -22,7 +22,7 @@ public final class LiveDeployment: Sendable {
     public let deployment: Deployment
     public let variants: [Member]
     public let shadows: [Member]
-    /// Routes by the weights in force: the rollout's when there is one.
+    /// Routes by the weights in force: the rollout's when there is one, else a bandit's.
     public let picker: VariantPicker
     /// The rollout's counters, when the deployment has a rollout.
     public let tracker: RolloutTracker?
@@ -32,7 +32,7 @@ public final class LiveDeployment: Sendable {
         self.variants = variants
         self.shadows = shadows
         self.tracker = tracker
-        var weights = variants.map { deployment.rolloutState?.weights[$0.name] ?? $0.weight }
+        var weights = variants.map { deployment.rolloutState?.weights[$0.name] ?? deployment.banditShares?[$0.name] ?? $0.weight }
         if weights.reduce(0, +) <= 0 { weights = variants.map(\.weight) }
         self.picker = VariantPicker(names: variants.map(\.name), weights: weights)
     }

@@ -80,6 +80,11 @@ public struct ExperimentService: Sendable {
         let result = try await store.record(entries, deployment: name) { arms, _, previous in
             Self.decide(arms: arms, variants: variants, control: control, alpha: alpha, previous: previous, now: now)
         }
+        if spec.experiment?.policy == .thompson {
+            var generator = SystemRandomNumberGenerator()
+            let shares = ThompsonAllocation.shares(arms: result.arms, variants: variants, using: &generator)
+            try await deployments.rebalance(name, shares: shares)
+        }
         return Self.summary(result.arms, metric: result.metric, decision: result.decision, spec: spec)
     }
 
