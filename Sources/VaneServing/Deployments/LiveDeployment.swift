@@ -3,8 +3,9 @@ import VaneModels
 /// A deployment as requests see it: its models loaded, its picker built. Immutable: applying a
 /// change builds a new one and swaps it in, so a request that started on this one finishes on it.
 public final class LiveDeployment: Sendable {
-    /// A loaded variant or shadow.
-    public struct Member: Sendable {
+    /// A loaded variant or shadow. A class: the request path hands members around, and a
+    /// reference costs one retain where a struct of references costs one per field.
+    public final class Member: Sendable {
         public let name: String
         /// The model, named for the wire as the deployment (`model_name`) and the member
         /// (`model_version`), so that an answer says which variant gave it.
@@ -17,6 +18,16 @@ public final class LiveDeployment: Sendable {
         public let requests: RequestStats
         /// A shadow's figures; nil for a variant.
         public let shadowStats: ShadowStats?
+
+        init(name: String, served: ServedModel, resolved: Deployment.ResolvedModel, weight: Double,
+             requests: RequestStats, shadowStats: ShadowStats?) {
+            self.name = name
+            self.served = served
+            self.resolved = resolved
+            self.weight = weight
+            self.requests = requests
+            self.shadowStats = shadowStats
+        }
     }
 
     public let deployment: Deployment
