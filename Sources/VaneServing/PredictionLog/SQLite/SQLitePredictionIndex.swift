@@ -37,12 +37,31 @@ public struct SQLitePredictionIndex: PredictionIndexStore {
         // last one wins as before.
         let sorted = entries.enumerated().sorted { ($0.element.deployment, $0.element.requestID, $0.offset) < ($1.element.deployment, $1.element.requestID, $1.offset) }.map(\.element)
         try await db.timedWrite("index predictions") { db in
-            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO prediction_index (deployment, request_id, variant, time, prediction) VALUES (?, ?, ?, ?, ?)")
-            for entry in sorted {
-                try statement.execute(arguments: [entry.deployment, entry.requestID, entry.variant, entry.time, entry.prediction])
+            // Rows go in groups of `Self.group` per statement: one statement's overhead per group.
+            var start = 0
+            if sorted.count >= Self.group {
+                let values = Array(repeating: "(?, ?, ?, ?, ?)", count: Self.group).joined(separator: ", ")
+                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO prediction_index (deployment, request_id, variant, time, prediction) VALUES " + values)
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                arguments.reserveCapacity(5 * Self.group)
+                while start + Self.group <= sorted.count {
+                    arguments.removeAll(keepingCapacity: true)
+                    for entry in sorted[start..<(start + Self.group)] {
+                        arguments += [entry.deployment, entry.requestID, entry.variant, entry.time, entry.prediction] as [(any DatabaseValueConvertible)?]
+                    }
+                    try statement.execute(arguments: StatementArguments(arguments))
+                    start += Self.group
+                }
+            }
+            let single = try db.cachedStatement(sql: "INSERT OR REPLACE INTO prediction_index (deployment, request_id, variant, time, prediction) VALUES (?, ?, ?, ?, ?)")
+            for entry in sorted[start...] {
+                try single.execute(arguments: [entry.deployment, entry.requestID, entry.variant, entry.time, entry.prediction])
             }
         }
     }
+
+    /// Rows per multi-row insert (5 parameters each, well under SQLite's 32,766).
+    static let group = 100
 
     public func entries(deployment: String, requestIDs: [String]) async throws -> [String: PredictionIndexEntry] {
         guard !requestIDs.isEmpty else { return [:] }
