@@ -83,7 +83,9 @@ public struct ExperimentService: Sendable {
         if spec.experiment?.policy == .thompson {
             var generator = SystemRandomNumberGenerator()
             let shares = ThompsonAllocation.shares(arms: result.arms, variants: variants, using: &generator)
-            try await deployments.rebalance(name, shares: shares)
+            // The feedback is recorded either way; shares that could not be saved now are
+            // computed again from all the feedback at the next request.
+            try? await deployments.rebalance(name, shares: shares)
         }
         return Self.summary(result.arms, metric: result.metric, decision: result.decision, spec: spec)
     }
