@@ -7,8 +7,7 @@ import Synchronization
 public enum Identifiers {
     /// A random 32-character lowercase hex id, the shape of MLflow run ids.
     public static func hex32() -> String {
-        var g = SystemRandomNumberGenerator()
-        let hi = g.next() as UInt64, lo = g.next() as UInt64
+        let (hi, lo) = randomPool.next()
         return String(unsafeUninitializedCapacity: 32) { out in
             write(hi, into: out, at: 0)
             write(lo, into: out, at: 16)
@@ -19,8 +18,7 @@ public enum Identifiers {
     /// A random (version 4) UUID in its lowercase 36-character form, `8-4-4-4-12` hex digits.
     /// Built from the bytes directly, without Foundation's formatter.
     public static func uuid() -> String {
-        var g = SystemRandomNumberGenerator()
-        var hi = g.next() as UInt64, lo = g.next() as UInt64
+        var (hi, lo) = randomPool.next()
         hi = (hi & ~0xF000) | 0x4000                              // version 4
         lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 4122 variant
         return format(hi, lo)
@@ -35,8 +33,8 @@ public enum Identifiers {
         return format(hi, (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
     }
 
-    /// The system's random bytes, fetched 4 KiB at a time: one call per request is a system
-    /// call per request, which shows at tens of thousands of requests a second.
+    /// The system's random bytes, fetched 4 KiB at a time, for every identifier made here: one
+    /// call per id is a system call per request, which shows at tens of thousands a second.
     private static let randomPool = RandomPool()
 
     private static func format(_ hi: UInt64, _ lo: UInt64) -> String {

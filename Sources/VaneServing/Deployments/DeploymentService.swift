@@ -300,7 +300,9 @@ public final class DeploymentService: Sendable {
         try await gate.run {
             guard let live = self.live(named: name), live.deployment.spec.experiment?.policy == .thompson else { return }
             var deployment = live.deployment
-            let before = deployment.spec.variants.map { deployment.weight(of: $0) / max(1e-12, deployment.spec.variants.reduce(0) { $0 + deployment.weight(of: $1) }) }
+            let weights = deployment.spec.variants.map { deployment.weight(of: $0) }
+            let total = max(1e-12, weights.reduce(0, +))
+            let before = weights.map { $0 / total }
             let after = deployment.spec.variants.map { shares[$0.name] ?? 0 }
             guard zip(before, after).contains(where: { abs($0 - $1) > 0.005 }), after.reduce(0, +) > 0 else { return }
             deployment.banditShares = Dictionary(uniqueKeysWithValues: deployment.spec.variants.map { ($0.name, shares[$0.name] ?? 0) })
