@@ -378,7 +378,8 @@ public struct JSONLexer {
     public mutating func number() throws(JSONSyntaxError) -> JSONNumber {
         let start = index
         let literal: DecimalParser.Literal? = bytes.withUnsafeBufferPointer { b in
-            DecimalParser.prefix(b.baseAddress! + start, count: end - start, grammar: .json)
+            DecimalParser.plainJSON(b.baseAddress! + start, count: end - start)
+                ?? DecimalParser.prefix(b.baseAddress! + start, count: end - start, grammar: .json)
         }
         guard let literal else { return try numberFailure(start) }
         index = start + literal.length

@@ -56,4 +56,51 @@ struct InferenceStreamingTests {
             #expect(InferenceFixtures.numbers(try a.json()["predictions"] as Any) == InferenceFixtures.numbers(try b.json()["predictions"] as Any))
         }
     }
+
+    /// Data arrays are read in runs of plain numbers; every other cell form between them, and
+    /// every malformed array, is still read (or refused) as before, on both protocols.
+    @Test func dataCellsOfEveryFormAroundRunsOfNumbers() async throws {
+        let inputs = try InferenceFixtures.inputs("xgb_binary_logistic")
+        let row = inputs.rows[0].map { $0 ?? 0 }.map { Double(Float($0)) }
+        let width = row.count
+        let plainOIP = InferenceFixtures.oipBody(rows: [row, row])
+        // The second row spelled with spaces, a quoted number, a nested pair and a boolean-free mix.
+        let text: @Sendable (Double) -> String = { String(Float($0)) }
+        var mixed = row.map(text)
+        mixed[0] = " \n" + mixed[0] + " "
+        mixed[1] = "\"" + mixed[1] + "\""
+        let mixedData = "[" + row.map(text).joined(separator: ",") + ", [" + mixed.prefix(2).joined(separator: ",") + "], " + mixed.dropFirst(2).joined(separator: " , ") + "\t]"
+        let mixedOIP = #"{"inputs":[{"name":"input-0","shape":[2,\#(width)],"datatype":"FP32","data":\#(mixedData)}]}"#
+        let plainScoring = #"{"instances": [[\#(row.map(text).joined(separator: ","))], [\#(row.map(text).joined(separator: ","))]]}"#
+        let mixedScoring = #"{"instances": [[\#(row.map(text).joined(separator: ","))], [\#(mixed.joined(separator: ","))]]}"#
+        try await InferenceFixtures.serve(Self.model) { client in
+            let a = try await client.post("/v2/models/m/infer", plainOIP)
+            try a.expectOK()
+            let b = try await client.post("/v2/models/m/infer", mixedOIP)
+            try b.expectOK()
+            let predictions = { (r: TestResponse) throws -> [Double] in
+                InferenceFixtures.numbers((try r.json()["outputs"] as? [[String: Any]])?.first?["data"] as Any)
+            }
+            #expect(try predictions(a).count == 2)
+            #expect(try predictions(a) == predictions(b))
+            let c = try await client.post("/invocations", plainScoring)
+            try c.expectOK()
+            let d = try await client.post("/invocations", mixedScoring)
+            try d.expectOK()
+            #expect(InferenceFixtures.numbers(try c.json()["predictions"] as Any) == InferenceFixtures.numbers(try d.json()["predictions"] as Any))
+            // A null cell is a missing value, not an error.
+            var withNull = row.map(text)
+            withNull[2] = "null"
+            let nullBody = #"{"inputs":[{"name":"input-0","shape":[1,\#(width)],"datatype":"FP32","data":[\#(withNull.joined(separator: ","))]}]}"#
+            try await client.post("/v2/models/m/infer", nullBody).expectOK()
+            // Malformed arrays stop the run and are refused with the protocol's error.
+            let head = row.prefix(width - 1).map(text).joined(separator: ",")
+            for bad in ["[\(head), 1 2]", "[\(head), 1.]", "[\(head), 1e]", "[\(head), -]", "[\(head),]", "[\(head), 1", "[\(head), x]"] {
+                let body = #"{"inputs":[{"name":"input-0","shape":[1,\#(width)],"datatype":"FP32","data":\#(bad)}]}"#
+                _ = try await client.post("/v2/models/m/infer", body).expectOIPError(.badRequest)
+                let scoring = #"{"instances": [\#(bad)]}"#
+                try await client.post("/invocations", scoring).expectMLflowError(.badRequest, "BAD_REQUEST")
+            }
+        }
+    }
 }

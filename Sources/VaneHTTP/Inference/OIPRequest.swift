@@ -185,7 +185,14 @@ extension JSONParser {
                     binarySize = Int(clamping: n)
                 }
             case "data":
-                    var values: [Double] = []
+                var values: [Double] = []
+                if let shape {
+                    // Room for the elements the shape declares, up to what the rest of the body
+                    // could hold (every element takes at least two bytes): no regrowth, no more
+                    // memory than the body's size warrants.
+                    let declared = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? .max : $0 * $1 }
+                    values.reserveCapacity(min(declared, (parser.end - parser.index) / 2 + 1, OIPRequest.maxElements))
+                }
                 try parser.flatData(into: &values, depth: 3)
                 data = values
             default:
@@ -239,8 +246,15 @@ extension JSONParser {
             lexer.index += 1
             if lexer.consume(UInt8(ascii: "]")) { return }
             while true {
-                try flatData(into: &values, depth: depth + 1)
-                guard values.count <= OIPRequest.maxElements else { throw VaneError.invalid("'data' holds more than \(OIPRequest.maxElements) elements") }
+                // Plain numbers in one loop; anything else (a nested array, a token, a quoted
+                // cell, an error) element by element below.
+                switch lexer.numberRun(into: &values, maxCount: OIPRequest.maxElements) {
+                case .closed: return
+                case .element:
+                    try flatData(into: &values, depth: depth + 1)
+                    guard values.count <= OIPRequest.maxElements else { throw VaneError.invalid("'data' holds more than \(OIPRequest.maxElements) elements") }
+                case .separator: break
+                }
                 lexer.skipSpace()
                 guard let next = lexer.current else { throw fail("unterminated array") }
                 if next == UInt8(ascii: ",") { lexer.index += 1; continue }

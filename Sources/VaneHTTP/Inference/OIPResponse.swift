@@ -82,7 +82,10 @@ struct OIPResponse {
     /// tritonclient and Python's json read), booleans or strings.
     static func appendJSON(_ data: Tensor.Storage, to w: inout JSONWriter) {
         switch data {
-        case .float32(let v): for x in v { w.rawElementNumber(Double(x), float: true) }
+        case .float32(let v):
+            // Most take at most 12 bytes with their comma (a float's shortest form): room at once.
+            w.reserve(additional: v.count * 12)
+            for x in v { w.rawElementNumber(Double(x), float: true) }
         case .float64(let v): for x in v { w.rawElementNumber(x, float: false) }
         case .int32(let v): for x in v { w.rawElement(Int64(x)) }
         case .int64(let v): for x in v { w.rawElement(x) }

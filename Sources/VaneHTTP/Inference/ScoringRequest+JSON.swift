@@ -109,9 +109,8 @@ extension JSONParser {
         try arrayElements { parser throws(VaneError) in
             guard parser.peek(UInt8(ascii: "[")) else { throw VaneError.invalid("Row \(rows.rowCount) of '\(field)' is not an array.") }
             row.removeAll(keepingCapacity: true)
-            try parser.arrayElements { parser throws(VaneError) in
-                row.append(try parser.numberCell(field: field))
-            }
+            try parser.numberElements(into: &row, field: field, maxCount: OIPRequest.maxElements - rows.values.count)
+            try Self.checkElements(rows.values.count + row.count, field: field)
             if rows.rowCount > 0, row.count != rows.width {
                 throw VaneError.invalid("Row \(rows.rowCount) of '\(field)' has \(row.count) values; expected \(rows.width).")
             }
@@ -175,10 +174,8 @@ extension JSONParser {
         default:
             // A list of scalars: one row when it is as wide as the model, else one feature per row.
             var values: [Double] = []
-            try arrayElements { parser throws(VaneError) in
-                values.append(try parser.numberCell(field: field))
-                try Self.checkElements(values.count, field: field)
-            }
+            try numberElements(into: &values, field: field, maxCount: OIPRequest.maxElements)
+            try Self.checkElements(values.count, field: field)
             if let count = model.fixedFeatureCount, count == values.count, count != 1 {
                 return try model.batch(rowMajor: values, rowCount: 1, columnNames: (0..<count).map { String($0) })
             }
@@ -194,10 +191,8 @@ extension JSONParser {
         try objectFields { parser, name throws(VaneError) in
             var column: [Double] = []
             if parser.peek(UInt8(ascii: "[")) {
-                try parser.arrayElements { parser throws(VaneError) in
-                    column.append(try parser.numberCell(field: field))
-                    try Self.checkElements(total + column.count, field: field)
-                }
+                try parser.numberElements(into: &column, field: field, maxCount: OIPRequest.maxElements - total)
+                try Self.checkElements(total + column.count, field: field)
             } else {
                 column = [try parser.numberCell(field: field)]
             }

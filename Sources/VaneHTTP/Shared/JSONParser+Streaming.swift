@@ -45,6 +45,30 @@ extension JSONParser {
         }
     }
 
+    /// The elements of an array (at ``index``), each a data cell (``numberCell(field:)``), appended
+    /// to `values`: plain numbers in runs (``JSONLexer/numberRun(into:maxCount:)``), anything else
+    /// cell by cell. Stops with `values` one past `maxCount` when the array holds more; the caller
+    /// reports that with its own message.
+    mutating func numberElements(into values: inout [Double], field: String, maxCount: Int) throws(VaneError) {
+        guard lexer.peek(UInt8(ascii: "[")) else { throw fail("expected an array") }
+        lexer.index += 1
+        if lexer.consume(UInt8(ascii: "]")) { return }
+        while true {
+            switch lexer.numberRun(into: &values, maxCount: maxCount) {
+            case .closed: return
+            case .element:
+                values.append(try numberCell(field: field))
+                if values.count > maxCount { return }
+            case .separator: break
+            }
+            lexer.skipSpace()
+            guard let next = lexer.current else { throw fail("unterminated array") }
+            if next == UInt8(ascii: ",") { lexer.index += 1; continue }
+            if next == UInt8(ascii: "]") { lexer.index += 1; return }
+            throw fail("expected ',' or ']'")
+        }
+    }
+
     /// One data cell as a number. Numbers, booleans (1/0), `null` and the tokens
     /// `NaN`/`Infinity`/`-Infinity` (bare or quoted) are accepted; `field` names the field in
     /// errors.

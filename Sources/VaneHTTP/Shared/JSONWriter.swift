@@ -11,6 +11,10 @@ public struct JSONWriter {
 
     public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
+    /// Makes room for `count` more bytes at once (a large array's elements), so the buffer does
+    /// not regrow and copy itself on the way.
+    public mutating func reserve(additional count: Int) { bytes.reserveCapacity(bytes.count + count) }
+
     private mutating func separate() {
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
@@ -91,7 +95,8 @@ public struct JSONWriter {
             bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
             return
         }
-        if float { bytes.append(contentsOf: Float(v).description.utf8) } else { bytes.append(contentsOf: v.description.utf8) }
+        var text = float ? Float(v).description : v.description
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     mutating func writeString(_ s: String) {
