@@ -375,10 +375,12 @@ extension DeploymentRoutesTests {
             #expect(try await Self.put(vane, "logged", yaml).status == .created)
             let before = SystemClock().nowMillis()
             var variants: [String: String] = [:]
+            var answers: [String: [Double]] = [:]
             for i in 0..<40 {
                 let body = InferenceFixtures.oipBody(rows: [[Double(i), 1, 2, 3, 4, 5, 6, 7]], id: "req-\(i)")
                 let r = try await Self.infer(vane, "logged", body: body)
                 try r.expectOK()
+                answers["req-\(i)"] = ((try r.json()["outputs"] as? [[String: Any]])?.first { $0["name"] as? String == "predict" }?["data"] as? [Double])
                 #expect(try r.json()["id"] as? String == "req-\(i)")
                 #expect(r.headers[HTTPField.Name("x-request-id")!] == "req-\(i)")
                 variants["req-\(i)"] = r.headers[Self.variantHeader]
@@ -405,6 +407,11 @@ extension DeploymentRoutesTests {
             let tensor = (first["inputs"] as? [String: Any])?["input-0"] as? [String: Any]
             #expect((tensor?["data"] as? [Double])?.first == 3)
             #expect(((first["outputs"] as? [String: Any])?["predict"] as? [String: Any])?["shape"] as? [Int] == [1])
+            // The logged outputs are the answer's, number for number, as the client read them.
+            for (id, answer) in answers {
+                let logged = ((byID[id]?["outputs"] as? [String: Any])?["predict"] as? [String: Any])?["data"] as? [Double]
+                #expect(logged != nil && logged == answer, "\(id)")
+            }
             #expect(byID[madeID] != nil && byID["mine-1"] != nil)
 
             let onlyA = try await vane.request(.get, Self.base + "/logged/predictions?since=\(before)&variant=a").text

@@ -78,6 +78,30 @@ struct PredictionLogTests {
         }
     }
 
+    @Test("latencies and FP32 outputs are written as the answer and a double would write them, and read back exactly")
+    func numbers() throws {
+        // Latency: the text of Double(micros) / 1000, without formatting a double.
+        for micros: Int64 in [0, 1, 7, 10, 100, 999, 1_000, 1_005, 1_050, 1_500, 123_456, 9_999_999, 86_400_000_000] {
+            var w = LineWriter()
+            w.milliseconds(micros)
+            var reference = LineWriter()
+            reference.number(Double(micros) / 1_000)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == String(decoding: reference.bytes, as: UTF8.self), "\(micros)")
+        }
+        // FP32 outputs: the Float's own shortest form, as the OIP answer writes it.
+        let values: [Float] = [0.07270642, 0.1, 1, -2.5, 3.4028235e38, 1e-7, .nan]
+        var record = Self.record("f", values: 1)
+        record.outputs = [ModelOutput(name: "predict", value: .tensor(Tensor(shape: [values.count], data: .float32(values))))]
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(record.jsonLine())) as? [String: Any])
+        let data = try #require(((object["outputs"] as? [String: Any])?["predict"] as? [String: Any])?["data"] as? [Any])
+        #expect(data.count == values.count)
+        for (logged, value) in zip(data, values) where value.isFinite {
+            #expect((logged as? NSNumber).map { Float($0.doubleValue) } == value)
+            #expect((logged as? NSNumber)?.doubleValue == Double(value.description))
+        }
+        #expect(data.last is NSNull)
+    }
+
     @Test("the sample keeps a share of the payloads; every request is still logged and indexed")
     func sample() async throws {
         for (share, range) in [(0.0, 0...0), (0.3, 40...140), (1.0, 300...300)] {

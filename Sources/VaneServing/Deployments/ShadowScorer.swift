@@ -3,8 +3,9 @@ import ServiceLifecycle
 import VaneCore
 import VaneModels
 
-/// One answered request, copied for a deployment's shadows.
-struct ShadowWork: Sendable {
+/// One answered request, handed to a deployment's shadows. A class: it passes from the request
+/// to the queue to the worker by one reference, not by copying its fields (a retain each).
+final class ShadowWork: Sendable {
     let shadows: [LiveDeployment.Member]
     let input: InferenceRequest.Input
     /// The variant's model that answered, and its answer (every output; nil when the client
@@ -14,7 +15,17 @@ struct ShadowWork: Sendable {
     let rowCount: Int
     /// The request's id, for the shadows' lines in the prediction log; nil logs nothing (a
     /// rollout's comparison).
-    var requestID: String? = nil
+    let requestID: String?
+
+    init(shadows: [LiveDeployment.Member], input: InferenceRequest.Input, answeredBy: ServedModel,
+         answer: [ModelOutput]?, rowCount: Int, requestID: String? = nil) {
+        self.shadows = shadows
+        self.input = input
+        self.answeredBy = answeredBy
+        self.answer = answer
+        self.rowCount = rowCount
+        self.requestID = requestID
+    }
 }
 
 /// Scores mirrored requests with deployments' shadows, off the request path.

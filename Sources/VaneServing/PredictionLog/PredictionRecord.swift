@@ -49,7 +49,7 @@ public struct PredictionRecord: Sendable {
         w.raw(",\"deployment\":"); w.string(deployment)
         w.raw(",\"variant\":"); w.string(variant)
         w.raw(",\"request_id\":"); w.string(requestID)
-        w.raw(",\"latency_ms\":"); w.number(Double(latencyMicroseconds) / 1_000)
+        w.raw(",\"latency_ms\":"); w.milliseconds(latencyMicroseconds)
         w.raw(",\"rows\":"); w.int(Int64(rowCount))
         w.raw(",\"failed\":"); w.raw(failed ? "true" : "false")
         if isShadow { w.raw(",\"shadow\":true") }
@@ -65,9 +65,13 @@ public struct PredictionRecord: Sendable {
                 switch output.value {
                 case .tensor(let tensor):
                     w.raw("{\"shape\":["); w.ints(tensor.shape); w.raw("],\"data\":[")
-                    if case .string(let strings) = tensor.data {
+                    switch tensor.data {
+                    case .string(let strings):
                         for (j, s) in strings.enumerated() { if j > 0 { w.raw(",") }; w.string(s) }
-                    } else {
+                    case .float32(let values):
+                        // As the answer wrote them: a FP32 value's own shortest form.
+                        for (j, v) in values.enumerated() { if j > 0 { w.raw(",") }; w.number(v) }
+                    default:
                         for (j, v) in tensor.doubles.enumerated() { if j > 0 { w.raw(",") }; w.number(v) }
                     }
                     w.raw("]}")
@@ -75,7 +79,7 @@ public struct PredictionRecord: Sendable {
                     w.raw("{\"labels\":[")
                     for j in 0..<labels.count { if j > 0 { w.raw(",") }; w.string(labels.text(at: j)) }
                     w.raw("],\"data\":[")
-                    for (j, v) in values.enumerated() { if j > 0 { w.raw(",") }; w.number(Double(v)) }
+                    for (j, v) in values.enumerated() { if j > 0 { w.raw(",") }; w.number(v) }
                     w.raw("]}")
                 }
             }
@@ -174,6 +178,33 @@ struct LineWriter {
         guard v.isFinite else { raw("null"); return }
         if v == v.rounded(), abs(v) < 1e15 { int(Int64(v)); return }
         bytes.append(contentsOf: v.description.utf8)
+    }
+
+    /// A single-precision value in its own shortest form (what an OIP answer writes for it);
+    /// null for NaN and infinities.
+    mutating func number(_ v: Float) {
+        guard v.isFinite else { raw("null"); return }
+        if v == v.rounded(), abs(v) < 1e15 { int(Int64(v)); return }
+        var text = v.description
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Microseconds as milliseconds, the text `Double(micros) / 1000` would print (up to three
+    /// decimals, no trailing zeros), without formatting a double.
+    mutating func milliseconds(_ micros: Int64) {
+        if micros < 0 { raw("-") }
+        let magnitude = micros.magnitude
+        int(Int64(magnitude / 1_000))
+        var fraction = magnitude % 1_000
+        guard fraction > 0 else { return }
+        raw(".")
+        var digits = 3
+        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        var divisor: UInt64 = digits == 3 ? 100 : (digits == 2 ? 10 : 1)
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
     }
 
     mutating func string(_ s: String) {
