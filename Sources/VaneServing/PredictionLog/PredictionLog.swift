@@ -107,7 +107,10 @@ public final class PredictionLog: Service, Sendable {
 
     /// What waits for the writer: lines per segment, index entries, and their sizes.
     struct Pending {
-        var lines: [Partition: [UInt8]] = [:]
+        /// Each line as its request made it: appending one under the lock moves a reference;
+        /// the writer joins them (one growing buffer was copied over and over while the lock
+        /// was held, which the request path then waited on).
+        var lines: [Partition: [[UInt8]]] = [:]
         var entries: [PredictionIndexEntry] = []
         var records = 0
         var bytes = 0
@@ -163,14 +166,16 @@ public final class PredictionLog: Service, Sendable {
 
     private func enqueue(_ bytes: [UInt8], _ partition: Partition, _ entry: PredictionIndexEntry?,
                          allowShrinking: Bool, payloadDropped: Bool = false) -> Outcome {
-        state.withLock { s -> Outcome in
+        // What the line holds in memory: its buffer and the array's header.
+        let held = bytes.capacity + 32
+        return state.withLock { s -> Outcome in
             guard s.pending.records < settings.maxBuffered else { s.figures.dropped += 1; return .dropped }
-            if allowShrinking, s.pending.bytes + bytes.count > settings.maxBufferedBytes { return .tooLarge }
+            if allowShrinking, s.pending.bytes + held > settings.maxBufferedBytes { return .tooLarge }
             if payloadDropped { s.figures.payloadsDropped += 1 }
-            s.pending.lines[partition, default: []].append(contentsOf: bytes)
+            s.pending.lines[partition, default: []].append(bytes)
             if let entry { s.pending.entries.append(entry) }
             s.pending.records += 1
-            s.pending.bytes += bytes.count
+            s.pending.bytes += held
             return s.pending.records >= settings.batchSize ? .full : .queued
         }
     }
@@ -238,8 +243,11 @@ public final class PredictionLog: Service, Sendable {
     }
 
     /// Appends each partition's lines to its segment, with one fsync per file.
-    func write(_ lines: [Partition: [UInt8]]) throws {
-        for (partition, bytes) in lines {
+    func write(_ lines: [Partition: [[UInt8]]]) throws {
+        for (partition, parts) in lines {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+            for part in parts { bytes.append(contentsOf: part) }
             let path = "\(directory)/\(partition.deployment)/\(Self.hourName(partition.hourStart))"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             let fd = open(path + "/" + segmentName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
