@@ -39,6 +39,22 @@ extension DecimalParser {
         return UInt64(eightDigits(aligned))
     }
 
+    /// Reads the run of digits at `i` a word at a time into `mantissa` (wrapping past 19 digits:
+    /// callers check `digits`), moving `i` past it; false when the run comes within 8 bytes of
+    /// `count`.
+    @inlinable @inline(__always)
+    static func appendDigits(_ p: UnsafePointer<UInt8>, count: Int, at i: inout Int, to mantissa: inout UInt64, digits: inout Int) -> Bool {
+        while true {
+            guard i &+ 8 <= count else { return false }
+            let word = loadEight(p + i)
+            let n = leadingDigitCount(word)
+            mantissa = mantissa &* smallPowerOfTen(n) &+ leadingDigits(word, count: n)
+            digits &+= n
+            i &+= n
+            if n < 8 { return true }
+        }
+    }
+
     /// A ``Grammar/json`` literal of the form `-?digits(.digits)?` with at most 19 significant
     /// digits, not followed by `.`, `e` or `E`, read a word at a time; nil for anything else
     /// (and within 8 bytes of the end), which ``prefix(_:count:grammar:)`` then reads. Where it
@@ -51,15 +67,7 @@ extension DecimalParser {
         var mantissa: UInt64 = 0
         var digits = 0
         // The integer part.
-        while true {
-            guard i &+ 8 <= count else { return nil }
-            let word = loadEight(p + i)
-            let n = leadingDigitCount(word)
-            mantissa = mantissa &* smallPowerOfTen(n) &+ leadingDigits(word, count: n)
-            digits &+= n
-            i &+= n
-            if n < 8 { break }
-        }
+        guard appendDigits(p, count: count, at: &i, to: &mantissa, digits: &digits) else { return nil }
         guard digits > 0, digits <= 19 else { return nil }
         var exponent = 0
         var isInteger = true
@@ -71,15 +79,7 @@ extension DecimalParser {
                 while i < count, p[i] == UInt8(ascii: "0") { i += 1 }
                 digits = 0
             }
-            while true {
-                guard i &+ 8 <= count else { return nil }
-                let word = loadEight(p + i)
-                let n = leadingDigitCount(word)
-                mantissa = mantissa &* smallPowerOfTen(n) &+ leadingDigits(word, count: n)
-                digits &+= n
-                i &+= n
-                if n < 8 { break }
-            }
+            guard appendDigits(p, count: count, at: &i, to: &mantissa, digits: &digits) else { return nil }
             guard i > fractionStart, digits <= 19 else { return nil }
             exponent = fractionStart - i
             isInteger = false
