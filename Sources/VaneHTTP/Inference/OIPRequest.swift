@@ -243,24 +243,12 @@ extension JSONParser {
         guard let first = lexer.current else { throw fail("unexpected end") }
         switch first {
         case UInt8(ascii: "["):
-            lexer.index += 1
-            if lexer.consume(UInt8(ascii: "]")) { return }
-            while true {
-                // Plain numbers in one loop; anything else (a nested array, a token, a quoted
-                // cell, an error) element by element below.
-                switch lexer.numberRun(into: &values, maxCount: OIPRequest.maxElements) {
-                case .closed: return
-                case .element:
-                    try flatData(into: &values, depth: depth + 1)
-                    guard values.count <= OIPRequest.maxElements else { throw VaneError.invalid("'data' holds more than \(OIPRequest.maxElements) elements") }
-                case .separator: break
-                }
-                lexer.skipSpace()
-                guard let next = lexer.current else { throw fail("unterminated array") }
-                if next == UInt8(ascii: ",") { lexer.index += 1; continue }
-                if next == UInt8(ascii: "]") { lexer.index += 1; return }
-                throw fail("expected ',' or ']'")
+            // Plain numbers in runs; anything else (a nested array, a token, a quoted cell, an
+            // error) element by element.
+            try numberElements(into: &values, maxCount: OIPRequest.maxElements) { parser, values throws(VaneError) in
+                try parser.flatData(into: &values, depth: depth + 1)
             }
+            guard values.count <= OIPRequest.maxElements else { throw VaneError.invalid("'data' holds more than \(OIPRequest.maxElements) elements") }
         default:
             values.append(try numberCell(field: "data"))
         }

@@ -46,10 +46,20 @@ extension JSONParser {
     }
 
     /// The elements of an array (at ``index``), each a data cell (``numberCell(field:)``), appended
-    /// to `values`: plain numbers in runs (``JSONLexer/numberRun(into:maxCount:)``), anything else
-    /// cell by cell. Stops with `values` one past `maxCount` when the array holds more; the caller
+    /// to `values`. Stops with `values` past `maxCount` when the array holds more; the caller
     /// reports that with its own message.
     mutating func numberElements(into values: inout [Double], field: String, maxCount: Int) throws(VaneError) {
+        try numberElements(into: &values, maxCount: maxCount) { parser, values throws(VaneError) in
+            values.append(try parser.numberCell(field: field))
+        }
+    }
+
+    /// The elements of an array (at ``index``) appended to `values`: plain numbers in runs
+    /// (``JSONLexer/numberRun(into:maxCount:)``), every other element by `element` (which must
+    /// consume it). Stops with `values` past `maxCount` when the array holds more; the caller
+    /// reports that with its own message.
+    mutating func numberElements(into values: inout [Double], maxCount: Int,
+                                 element: (inout JSONParser, inout [Double]) throws(VaneError) -> Void) throws(VaneError) {
         guard lexer.peek(UInt8(ascii: "[")) else { throw fail("expected an array") }
         lexer.index += 1
         if lexer.consume(UInt8(ascii: "]")) { return }
@@ -57,7 +67,7 @@ extension JSONParser {
             switch lexer.numberRun(into: &values, maxCount: maxCount) {
             case .closed: return
             case .element:
-                values.append(try numberCell(field: field))
+                try element(&self, &values)
                 if values.count > maxCount { return }
             case .separator: break
             }

@@ -177,7 +177,7 @@ struct LineWriter {
     mutating func number(_ v: Double) {
         guard v.isFinite else { raw("null"); return }
         if v == v.rounded(), abs(v) < 1e15 { int(Int64(v)); return }
-        bytes.append(contentsOf: v.description.utf8)
+        text(v.description)
     }
 
     /// A single-precision value in its own shortest form (what an OIP answer writes for it);
@@ -185,8 +185,13 @@ struct LineWriter {
     mutating func number(_ v: Float) {
         guard v.isFinite else { raw("null"); return }
         if v == v.rounded(), abs(v) < 1e15 { int(Int64(v)); return }
-        var text = v.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text(v.description)
+    }
+
+    /// A string's bytes as they are (a number's text), copied at once.
+    private mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// Microseconds as milliseconds, the text `Double(micros) / 1000` would print (up to three
