@@ -32,7 +32,7 @@ public struct VaneStores: Sendable {
         AuthSchema.register(in: &m)
         DeploymentSchema.register(in: &m)
         SQLiteChangeLog.register(in: &m)
-        SQLitePredictionIndex.register(in: &m)
+        PredictionIndexSchema.register(in: &m)
         SQLiteFeedbackStore.register(in: &m)
         return m
     }
@@ -67,7 +67,7 @@ public struct VaneStores: Sendable {
         self.models = RegistryModelCatalog(resolver: resolver, registry: registry)
         self.changes = SQLiteChangeLog(database: database)
         let log = predictionDirectory.map {
-            PredictionLog(directory: $0, index: SQLitePredictionIndex(database: database), settings: settings, clock: clock)
+            PredictionLog(directory: $0, settings: settings, clock: clock)
         }
         self.deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: resolver,
                                              catalog: models, clock: clock, changes: changes, predictionLog: log)

@@ -7,15 +7,6 @@ import VaneModels
 /// The prediction log's own bounds and files, without a server.
 @Suite("Prediction log")
 struct PredictionLogTests {
-    actor MemoryIndex: PredictionIndexStore {
-        var entries: [String: PredictionIndexEntry] = [:]
-        func insert(_ batch: [PredictionIndexEntry]) async throws { for e in batch { entries[e.deployment + "/" + e.requestID] = e } }
-        func entries(deployment: String, requestIDs: [String]) async throws -> [String: PredictionIndexEntry] {
-            Dictionary(uniqueKeysWithValues: requestIDs.compactMap { id in entries[deployment + "/" + id].map { (id, $0) } })
-        }
-        func deleteOlder(than time: EpochMillis) async throws { entries = entries.filter { $0.value.time >= time } }
-    }
-
     static func record(_ id: String, values: Int, time: EpochMillis = 1_800_000_000_000) -> PredictionRecord {
         PredictionRecord(time: time, requestID: id, deployment: "d", variant: "a", latencyMicroseconds: 10, rowCount: 1, failed: false,
                          inputs: .batch(FeatureBatch(rowCount: 1, featureCount: values, values: Array(repeating: 1, count: values))),
@@ -26,8 +17,7 @@ struct PredictionLogTests {
     func bounds() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-log-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let index = MemoryIndex()
-        let log = PredictionLog(directory: dir, index: index, settings: .init(maxBuffered: 5, maxBufferedBytes: 2_500))
+        let log = PredictionLog(directory: dir, settings: .init(maxBuffered: 5, maxBufferedBytes: 2_500))
         // A line with 400 values takes about 950 bytes, without them about 150.
         #expect((900...1_000).contains(Self.record("r", values: 400).jsonLine().count))
         for i in 0..<7 { log.append(Self.record("r\(i)", values: 400)) }
@@ -35,7 +25,7 @@ struct PredictionLogTests {
         #expect(log.figures.payloadsDropped == 3)    // the 3rd, 4th and 5th would pass 2,500 bytes
         await log.flush()
         #expect(log.figures.written == 5)
-        #expect(try await index.entries(deployment: "d", requestIDs: (0..<7).map { "r\($0)" }).count == 5)
+        #expect(try await log.lookup(deployment: "d", requestIDs: (0..<7).map { "r\($0)" }).count == 5)
         var lines: [String] = []
         for try await chunk in log.lines(deployment: "d", since: 0, until: .max, variant: nil) {
             lines += String(decoding: chunk, as: UTF8.self).split(separator: "\n").map(String.init)
@@ -51,17 +41,16 @@ struct PredictionLogTests {
     func retention() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-log-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let index = MemoryIndex()
         let hour: EpochMillis = 3_600_000
         let now: EpochMillis = 1_800_000_000_000
-        let log = PredictionLog(directory: dir, index: index, settings: .init(retentionMilliseconds: 2 * hour))
+        let log = PredictionLog(directory: dir, settings: .init(retentionMilliseconds: 2 * hour))
         log.append(Self.record("old", values: 1, time: now - 5 * hour))
         log.append(Self.record("new", values: 1, time: now - hour / 2))
         await log.flush()
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/d").count == 2)
         await log.prune(now: now)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/d") == [PredictionLog.hourName(now - hour / 2)])
-        #expect(try await index.entries(deployment: "d", requestIDs: ["old", "new"]).keys.sorted() == ["new"])
+        #expect(try await log.lookup(deployment: "d", requestIDs: ["old", "new"]).keys.sorted() == ["new"])
     }
 
     @Test("a line is JSON that reads back the same text, whatever a client put in its request id")
@@ -107,8 +96,7 @@ struct PredictionLogTests {
         for (share, range) in [(0.0, 0...0), (0.3, 40...140), (1.0, 300...300)] {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-log-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let index = MemoryIndex()
-            let log = PredictionLog(directory: dir, index: index, settings: .init(sample: share))
+                let log = PredictionLog(directory: dir, settings: .init(sample: share))
             for i in 0..<300 { log.append(Self.record("s\(i)", values: 3)) }
             await log.flush()
             var lines: [String] = []
@@ -118,7 +106,7 @@ struct PredictionLogTests {
             #expect(lines.count == 300)
             let withPayload = lines.filter { $0.contains("\"inputs\"") }.count
             #expect(range.contains(withPayload), "sample \(share): \(withPayload) of 300")
-            #expect(try await index.entries(deployment: "d", requestIDs: (0..<300).map { "s\($0)" }).count == 300)
+            #expect(try await log.lookup(deployment: "d", requestIDs: (0..<300).map { "s\($0)" }).count == 300)
         }
     }
 }

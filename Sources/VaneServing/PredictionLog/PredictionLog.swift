@@ -5,17 +5,6 @@ import ServiceLifecycle
 import Synchronization
 import VaneCore
 
-/// Where each request's deployment, variant and request id are found again: for joining feedback
-/// to the variant that answered.
-public protocol PredictionIndexStore: Sendable {
-    /// Adds entries, replacing an earlier entry with the same deployment and request id; one transaction.
-    func insert(_ entries: [PredictionIndexEntry]) async throws
-    /// The entries of `deployment` for `requestIDs` (those that exist).
-    func entries(deployment: String, requestIDs: [String]) async throws -> [String: PredictionIndexEntry]
-    /// Removes entries older than `time`.
-    func deleteOlder(than time: EpochMillis) async throws
-}
-
 /// One request in the index.
 public struct PredictionIndexEntry: Sendable, Equatable {
     public var deployment: String
@@ -41,8 +30,8 @@ public struct PredictionIndexEntry: Sendable, Equatable {
 /// bounded buffer (so nothing it decoded or answered outlives the request). Once a second, or
 /// sooner when ``Settings/batchSize`` records wait, the writer appends the lines to the
 /// deployment's segment for the hour (`predictions/<deployment>/<yyyyMMddHH UTC>/<writer>.jsonl`, one `write` and one
-/// `fsync` per batch), and adds every request's id, variant and time to the index in one
-/// transaction. Segments are append-only and partitioned by hour, so retention deletes whole
+/// `fsync` per batch), and adds every request's id, variant and time to the segment's
+/// ``PredictionIndex`` (no database row per request). Segments are append-only and partitioned by hour, so retention deletes whole
 /// directories and a read touches only the hours it asks for. Payloads (inputs and outputs) are
 /// kept for a share ``Settings/sample`` of the requests; every request is logged and indexed.
 /// When the buffer is full a record is dropped and counted (``Figures/dropped``).
@@ -62,10 +51,14 @@ public final class PredictionLog: Service, Sendable {
         /// The most bytes of lines waiting; beyond, a record is kept without its inputs and
         /// outputs (so a flood of large requests cannot pile up in memory).
         public var maxBufferedBytes: Int
+        /// The index entries kept in memory before they are written as a block of the index.
+        public var indexMemoryEntries: Int
 
         public init(sample: Double = 1, retentionMilliseconds: Int64 = 7 * 86_400_000, batchSize: Int = 10_000,
-                    maxBuffered: Int = 200_000, flushInterval: Duration = .seconds(1), maxBufferedBytes: Int = 128 << 20) {
+                    maxBuffered: Int = 200_000, flushInterval: Duration = .seconds(1), maxBufferedBytes: Int = 128 << 20,
+                    indexMemoryEntries: Int = 1 << 20) {
             self.maxBufferedBytes = max(0, maxBufferedBytes)
+            self.indexMemoryEntries = max(1, indexMemoryEntries)
             self.sample = min(max(sample, 0), 1)
             self.retentionMilliseconds = retentionMilliseconds
             self.batchSize = max(1, batchSize)
@@ -85,7 +78,7 @@ public final class PredictionLog: Service, Sendable {
 
     public let directory: String
     public let settings: Settings
-    let index: any PredictionIndexStore
+    let index: PredictionIndex
     let clock: any VaneClock
     /// This writer's segment file name in each partition.
     let segmentName: String
@@ -105,13 +98,22 @@ public final class PredictionLog: Service, Sendable {
         }
     }
 
-    /// What waits for the writer: lines per segment, index entries, and their sizes.
+    /// What waits for the writer: each segment's lines and index entries, and their sizes.
     struct Pending {
-        /// Each line as its request made it: appending one under the lock moves a reference;
-        /// the writer joins them (one growing buffer was copied over and over while the lock
-        /// was held, which the request path then waited on).
-        var lines: [Partition: [[UInt8]]] = [:]
-        var entries: [PredictionIndexEntry] = []
+        /// One segment's waiting lines and entries.
+        struct Segment {
+            /// Each line as its request made it: appending one under the lock moves a reference;
+            /// the writer joins them (one growing buffer was copied over and over while the lock
+            /// was held, which the request path then waited on).
+            var lines: [[UInt8]] = []
+            var entries: [PredictionIndexEntry] = []
+
+            mutating func add(_ line: [UInt8], _ entry: PredictionIndexEntry?) {
+                lines.append(line)
+                if let entry { entries.append(entry) }
+            }
+        }
+        var segments: [Partition: Segment] = [:]
         var records = 0
         var bytes = 0
     }
@@ -122,12 +124,28 @@ public final class PredictionLog: Service, Sendable {
     private let flushes = SerialGate()
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
-    public init(directory: String, index: any PredictionIndexStore, settings: Settings = Settings(), clock: any VaneClock = SystemClock()) {
+    public init(directory: String, settings: Settings = Settings(), clock: any VaneClock = SystemClock()) {
         self.directory = directory
-        self.index = index
         self.settings = settings
         self.clock = clock
-        segmentName = "\(clock.nowMillis())-\(Identifiers.hex32().prefix(8)).jsonl"
+        let base = "\(clock.nowMillis())-\(Identifiers.hex32().prefix(8))"
+        segmentName = base + ".jsonl"
+        index = PredictionIndex(directory: directory, segmentBase: base, maxEntries: settings.indexMemoryEntries)
+    }
+
+    /// Whether the index has been recovered (once, before the first write or lookup).
+    private let recovered = Mutex(false)
+
+    /// Recovers the index (``PredictionIndex/recover()``) the first time; called in the write gate.
+    private func recoverOnce() async {
+        guard !recovered.withLock({ $0 }) else { return }
+        do {
+            _ = try await NIOThreadPool.singleton.runIfActive { try self.index.recover() }
+            recovered.withLock { $0 = true }
+        } catch {
+            // Tried again at the next write or lookup.
+            counters.writeErrors.increment()
+        }
     }
 
     /// The figures now.
@@ -172,8 +190,7 @@ public final class PredictionLog: Service, Sendable {
             guard s.pending.records < settings.maxBuffered else { s.figures.dropped += 1; return .dropped }
             if allowShrinking, s.pending.bytes + held > settings.maxBufferedBytes { return .tooLarge }
             if payloadDropped { s.figures.payloadsDropped += 1 }
-            s.pending.lines[partition, default: []].append(bytes)
-            if let entry { s.pending.entries.append(entry) }
+            s.pending.segments[partition, default: Pending.Segment()].add(bytes, entry)
             s.pending.records += 1
             s.pending.bytes += held
             return s.pending.records >= settings.batchSize ? .full : .queued
@@ -203,6 +220,8 @@ public final class PredictionLog: Service, Sendable {
             self.wake.continuation.finish()
         }
         await flush()
+        // Shutting down: what the index holds in memory is written too.
+        _ = try? await flushes.run { try await NIOThreadPool.singleton.runIfActive { try self.index.seal() } }
     }
 
     /// Ends ``run()`` after a last write.
@@ -215,6 +234,7 @@ public final class PredictionLog: Service, Sendable {
     }
 
     private func flushNow() async {
+        await recoverOnce()
         let batch = state.withLock { s -> Pending in
             var taken = Pending()
             swap(&taken, &s.pending)
@@ -223,8 +243,16 @@ public final class PredictionLog: Service, Sendable {
         guard batch.records > 0 else { return }
         do {
             // Writing and fsync block: on NIO's thread pool, not the concurrency pool.
-            try await NIOThreadPool.singleton.runIfActive { try self.write(batch.lines) }
-            try await index.insert(batch.entries)
+            let currentHour = Partition(deployment: "", time: clock.nowMillis()).hour
+            try await NIOThreadPool.singleton.runIfActive {
+                let sizes = try self.write(batch.segments.mapValues(\.lines))
+                var full = false
+                for (partition, segment) in batch.segments where !segment.entries.isEmpty {
+                    if self.index.add(segment.entries, partition: partition, covered: sizes[partition] ?? 0) { full = true }
+                }
+                // A full memory writes every partition's entries; otherwise the hours that ended.
+                try self.index.seal { full || $0.hour < currentHour }
+            }
             state.withLock { $0.figures.written += batch.records }
             counters.written.increment(by: batch.records)
         } catch {
@@ -242,29 +270,22 @@ public final class PredictionLog: Service, Sendable {
         return String(format: "%04d%02d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour))
     }
 
-    /// Appends each partition's lines to its segment, with one fsync per file.
-    func write(_ lines: [Partition: [[UInt8]]]) throws {
+    /// Appends each partition's lines to its segment, with one fsync per file; returns each
+    /// segment's size after the write.
+    func write(_ lines: [Partition: [[UInt8]]]) throws -> [Partition: UInt64] {
+        var sizes: [Partition: UInt64] = [:]
         for (partition, parts) in lines {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(parts.reduce(0) { $0 + $1.count })
             for part in parts { bytes.append(contentsOf: part) }
             let path = "\(directory)/\(partition.deployment)/\(Self.hourName(partition.hourStart))"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            let fd = open(path + "/" + segmentName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw VaneError(.internalError, "cannot open the prediction log segment in \(path)") }
-            defer { close(fd) }
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw VaneError(.internalError, "cannot write the prediction log in \(path)") }
-                offset += n
-            }
-            fsync(fd)
+            sizes[partition] = try AppendOnlyFile.append(bytes, to: path + "/" + segmentName, what: "the prediction log segment")
         }
+        return sizes
     }
 
-    /// Removes partitions and index entries older than the retention.
+    /// Removes partitions (lines and index) older than the retention.
     func prune(now: EpochMillis) async {
         let cutoff = now - settings.retentionMilliseconds
         let oldest = Self.hourName(cutoff)
@@ -274,12 +295,13 @@ public final class PredictionLog: Service, Sendable {
                 try? fm.removeItem(atPath: "\(directory)/\(deployment)/\(hour)")
             }
         }
-        try? await index.deleteOlder(than: cutoff)
+        index.forget(before: Partition(deployment: "", time: cutoff).hour)
     }
 
     /// The variant and time of each of `requestIDs` that `deployment` answered (and logged).
     public func lookup(deployment: String, requestIDs: [String]) async throws -> [String: PredictionIndexEntry] {
-        try await index.entries(deployment: deployment, requestIDs: requestIDs)
+        _ = try? await flushes.run { await self.recoverOnce() }
+        return try await NIOThreadPool.singleton.runIfActive { try self.index.lookup(deployment: deployment, requestIDs: requestIDs) }
     }
 
     /// The logged lines of `deployment` with `since <= time < until`, of `variant` when given,

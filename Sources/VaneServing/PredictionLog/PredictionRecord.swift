@@ -35,8 +35,9 @@ public struct PredictionRecord: Sendable {
     }
 
     /// The record as one JSON line (with its newline), fields in a fixed order: `time`,
-    /// `deployment`, `variant`, `request_id`, `latency_ms`, `rows`, `failed`, then `inputs` and
-    /// `outputs` when sampled. Non-finite numbers are written as null.
+    /// `deployment`, `variant`, `request_id`, `latency_ms`, `rows`, `failed`, `shadow` (a shadow's
+    /// line only), `label` (the first row's prediction, for a deployment with an experiment), then
+    /// `inputs` and `outputs` when sampled. Non-finite numbers are written as null.
     public func jsonLine() -> [UInt8] {
         var w = LineWriter()
         write(to: &w)
@@ -53,6 +54,7 @@ public struct PredictionRecord: Sendable {
         w.raw(",\"rows\":"); w.int(Int64(rowCount))
         w.raw(",\"failed\":"); w.raw(failed ? "true" : "false")
         if isShadow { w.raw(",\"shadow\":true") }
+        if let predictedLabel { w.raw(",\"label\":"); w.string(predictedLabel) }
         if let inputs {
             w.raw(",\"inputs\":")
             Self.write(inputs, to: &w)
