@@ -67,6 +67,10 @@ public final class ShadowScorer: Service, Sendable {
         await withGracefulShutdownHandler {
             while let batch = await queue.next() {
                 for work in batch { await score(work) }
+                // Requests gather while the worker rests: under load one wake per pause, not
+                // one per mirrored request (each wake is a task switch on the request path's
+                // cores). An idle worker still wakes at the first request.
+                try? await Task.sleep(for: .milliseconds(2))
             }
         } onGracefulShutdown: {
             self.queue.finish()
