@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import VaneCore
 import VaneModels
@@ -55,5 +56,41 @@ struct ShadowScorerTests {
         let probs = [ModelOutput(name: "p", value: .tensor(Tensor(shape: [2, 3], data: .float32([0.1, 0.7, 0.2, 0.5, 0.3, 0.2]))))]
         let labels = [ModelOutput(name: "label", value: .tensor(Tensor(shape: [2], data: .int64([1, 2]))))]
         #expect(PredictionComparison.compare(probs, kind: .classProbabilities, with: labels, kind: .classLabel, rowCount: 2)?.agreeing == 1)
+    }
+
+    /// Echo shifted by 0.3 that refuses negative values and counts its predictions.
+    struct Picky: InferenceModel {
+        let calls: Calls
+        var signature: ModelSignature { Echo().signature }
+        func predict(_ batch: FeatureBatch, outputs: Set<String>?) throws(ModelError) -> [ModelOutput] {
+            calls.count.withLock { $0 += 1 }
+            if batch.values.contains(where: { $0 < 0 }) { throw ModelError.badInput("negative") }
+            return try Echo(shift: 0.3).predict(batch, outputs: outputs)
+        }
+    }
+
+    final class Calls: Sendable {
+        let count = Mutex(0)
+        var value: Int { count.withLock { $0 } }
+    }
+
+    @Test("gathered requests are scored in one prediction, each with its own rows; one that fails fails alone")
+    func gathered() async throws {
+        let calls = Calls()
+        let picky = Self.member("picky", Picky(calls: calls))
+        let scorer = ShadowScorer()
+        await scorer.score([[0.1, 0.4], [0.9], [0.15, 0.3, 0.6]].map { Self.work([picky], values: $0) })
+        #expect(calls.value == 1)
+        var snapshot = picky.shadowStats!.snapshot(at: 0)
+        #expect(snapshot.scoring.requests == 3 && snapshot.scoring.errors == 0)
+        // Shifted by 0.3: 0.4 → 0.7 and 0.3 → 0.6 cross 0.5; the rest keep their class.
+        #expect(snapshot.comparison.rows == 6 && snapshot.comparison.agreeing == 4)
+        #expect(abs((snapshot.comparison.meanAbsoluteDifference ?? 0) - 0.3) < 1e-6)
+        // A negative value fails the joint prediction: each request is then scored alone.
+        await scorer.score([[0.1], [-1], [0.6]].map { Self.work([picky], values: $0) })
+        #expect(calls.value == 1 + 1 + 3)
+        snapshot = picky.shadowStats!.snapshot(at: 0)
+        #expect(snapshot.scoring.requests == 6 && snapshot.scoring.errors == 1)
+        #expect(snapshot.comparison.rows == 8 && snapshot.comparison.agreeing == 6)
     }
 }

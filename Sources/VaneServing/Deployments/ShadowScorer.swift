@@ -33,9 +33,10 @@ final class ShadowWork: Sendable {
 /// The request path only queues a copy of what it decoded and answered (``submit(_:)``); a
 /// bounded queue (``capacity`` requests) feeds one worker. When the queue is full the copy is
 /// dropped and counted against each shadow it was for, so a slow or failing shadow never slows a
-/// client. The worker scores each shadow in turn (large batches on NIO's thread pool), records
-/// its latency and errors, and compares its first output with the answer's
-/// (``PredictionComparison``). Run it as a `ServiceLifecycle` service.
+/// client. The worker takes what gathered, lets each shadow score the small requests in one
+/// prediction (large batches alone, on NIO's thread pool), records latency and errors, and
+/// compares each request's first output with the answer's (``PredictionComparison``). Run it as
+/// a `ServiceLifecycle` service.
 public final class ShadowScorer: Service, Sendable {
     /// Requests the queue holds before it drops.
     public let capacity: Int
@@ -66,7 +67,7 @@ public final class ShadowScorer: Service, Sendable {
     public func run() async throws {
         await withGracefulShutdownHandler {
             while let batch = await queue.next() {
-                for work in batch { await score(work) }
+                await score(batch)
                 // Requests gather while the worker rests: under load one wake per pause, not
                 // one per mirrored request (each wake is a task switch on the request path's
                 // cores). An idle worker still wakes at the first request.
@@ -80,18 +81,80 @@ public final class ShadowScorer: Service, Sendable {
     /// Ends the queue: ``run()`` returns once what is queued is scored.
     public func finish() { queue.finish() }
 
-    func score(_ work: ShadowWork) async {
+    /// The most rows a request may have to be scored together with others.
+    static let gatherRows = 64
+
+    /// Scores a gathered batch. Each shadow scores the small requests meant for it in one
+    /// prediction, their rows back to back, and each request gets its rows of the outputs and
+    /// its share of the time; then every request is compared and logged as if scored alone. A
+    /// joint prediction that fails, or outputs that are not laid out by rows, leave those
+    /// requests to be scored one at a time (so one bad request fails only itself).
+    func score(_ batch: [ShadowWork]) async {
+        var scored = batch.map { [Prescored?](repeating: nil, count: $0.shadows.count) }
+        var groups: [ObjectIdentifier: [(work: Int, shadow: Int, rows: FeatureBatch)]] = [:]
+        var order: [ObjectIdentifier] = []
+        for (w, work) in batch.enumerated() where work.rowCount <= Self.gatherRows {
+            for (s, shadow) in work.shadows.enumerated() {
+                if case .batch = work.input, !InferenceService.sameInputs(work.answeredBy.signature, shadow.served.signature) { continue }
+                guard let rows = try? InferenceService.batch(work.input, for: shadow.served) else { continue }
+                let id = ObjectIdentifier(shadow)
+                if groups[id] == nil { order.append(id) }
+                groups[id, default: []].append((w, s, rows))
+            }
+        }
+        for id in order {
+            guard var group = groups[id], group.count > 1 else { continue }
+            let featureCount = group[0].rows.featureCount
+            group.removeAll { $0.rows.featureCount != featureCount }
+            let rowCount = group.reduce(0) { $0 + $1.rows.rowCount }
+            guard group.count > 1, rowCount > 0 else { continue }
+            var values: [Double] = []
+            values.reserveCapacity(rowCount * featureCount)
+            for member in group { values.append(contentsOf: member.rows.values) }
+            let served = batch[group[0].work].shadows[group[0].shadow].served
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard let outputs = try? await InferenceService.predict(served, FeatureBatch(rowCount: rowCount, featureCount: featureCount, values: values),
+                                                                    outputs: nil, offloadThreshold: InferenceService.offloadThreshold) else { continue }
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            var parts: [[ModelOutput]] = []
+            var row = 0
+            for member in group {
+                let range = row..<(row + member.rows.rowCount)
+                let part = outputs.compactMap { $0.rows(range, of: rowCount) }
+                guard part.count == outputs.count else { break }
+                parts.append(part)
+                row = range.upperBound
+            }
+            guard parts.count == group.count else { continue }
+            for (member, part) in zip(group, parts) {
+                scored[member.work][member.shadow] = Prescored(outputs: part, nanoseconds: elapsed * UInt64(member.rows.rowCount) / UInt64(rowCount))
+            }
+        }
+        for (work, prescored) in zip(batch, scored) { await score(work, prescored: prescored) }
+    }
+
+    /// A shadow's outputs for one request from a joint prediction, and its share of the time.
+    struct Prescored {
+        let outputs: [ModelOutput]
+        let nanoseconds: UInt64
+    }
+
+    /// Scores one request with each of its shadows (or takes their ``Prescored`` outputs),
+    /// compares, records and logs.
+    func score(_ work: ShadowWork, prescored: [Prescored?] = []) async {
         var answer = work.answer
         if answer == nil {
             answer = try? await predict(work.answeredBy, work.input, answeredBy: work.answeredBy)
         }
-        for shadow in work.shadows {
+        for (index, shadow) in work.shadows.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
             var failed = true
             var shadowOutputs: [ModelOutput]?
+            let given = index < prescored.count ? prescored[index] : nil
             do {
                 let served = shadow.served
-                let outputs = try await predict(served, work.input, answeredBy: work.answeredBy)
+                let outputs: [ModelOutput]
+                if let given { outputs = given.outputs } else { outputs = try await predict(served, work.input, answeredBy: work.answeredBy) }
                 shadowOutputs = outputs
                 failed = false
                 if let answer, let comparison = PredictionComparison.compare(answer, kind: work.answeredBy.signature.predictionKind,
@@ -102,7 +165,7 @@ public final class ShadowScorer: Service, Sendable {
             } catch {
                 failed = true
             }
-            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            let elapsed = given?.nanoseconds ?? (DispatchTime.now().uptimeNanoseconds - start)
             let now = clock.nowMillis()
             shadow.shadowStats?.scoring.record(nanoseconds: elapsed, failed: failed, at: now)
             if failed { shadow.shadowStats?.failed() }
