@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Why the prediction log's request ids are time-ordered: the cost of adding 10,000 rows in one
+"""Historical (issue 14, second round): Vane's prediction index has since left SQLite for index
+files beside the log segments (BENCHMARKS.md, fourth round); this measures the table it had.
+
+Why the prediction log's request ids are time-ordered: the cost of adding 10,000 rows in one
 transaction to a table shaped like Vane's `prediction_index` (WITHOUT ROWID, primary key
 (deployment, request_id), an index on time; WAL, synchronous NORMAL) as the table grows, with
 random (version 4) ids and with time-ordered (version 7 style) ids.
