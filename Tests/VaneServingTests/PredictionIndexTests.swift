@@ -94,6 +94,27 @@ struct PredictionIndexTests {
         withExtendedLifetime(mapped) { #expect(PredictionIndexBlock.blocks(in: mapped.bytes).validEnd == sizeAfter) }
     }
 
+    @Test("an index that cannot be written keeps its entries in memory and costs no line")
+    func unwritableIndex() async throws {
+        let dir = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = PredictionLog(directory: dir, settings: .init(indexMemoryEntries: 2), clock: FixedClock(Self.now))
+        // A folder where the index file would go: opening it for writing fails.
+        try FileManager.default.createDirectory(atPath: log.index.indexPath(.init(deployment: "d", time: Self.now)),
+                                                withIntermediateDirectories: true)
+        for i in 0..<3 { log.append(Self.record("u\(i)")) }
+        await log.flush()
+        #expect(log.figures.written == 3 && log.figures.dropped == 0 && log.figures.writeErrors == 1)
+        #expect(try await log.lookup(deployment: "d", requestIDs: ["u0", "u1", "u2"]).count == 3)
+        // Past twice the limit they are let go; a new start finds them again in the segment.
+        for i in 3..<6 { log.append(Self.record("u\(i)")) }
+        await log.flush()
+        #expect(log.index.waiting == 0)
+        try FileManager.default.removeItem(atPath: log.index.indexPath(.init(deployment: "d", time: Self.now)))
+        let restarted = PredictionLog(directory: dir, clock: FixedClock(Self.now))
+        #expect(try await restarted.lookup(deployment: "d", requestIDs: (0..<6).map { "u\($0)" }).count == 6)
+    }
+
     @Test("index files are read defensively: any damage ends the valid part, nothing is read out of bounds")
     func damagedBlocks() throws {
         let entries = (0..<40).map { i in

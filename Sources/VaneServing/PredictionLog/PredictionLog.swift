@@ -244,17 +244,30 @@ public final class PredictionLog: Service, Sendable {
         do {
             // Writing and fsync block: on NIO's thread pool, not the concurrency pool.
             let currentHour = Partition(deployment: "", time: clock.nowMillis()).hour
-            try await NIOThreadPool.singleton.runIfActive {
+            let sealed = try await NIOThreadPool.singleton.runIfActive { () throws -> Bool in
                 let sizes = try self.write(batch.segments.mapValues(\.lines))
                 var full = false
                 for (partition, segment) in batch.segments where !segment.entries.isEmpty {
                     if self.index.add(segment.entries, partition: partition, covered: sizes[partition] ?? 0) { full = true }
                 }
                 // A full memory writes every partition's entries; otherwise the hours that ended.
-                try self.index.seal { full || $0.hour < currentHour }
+                do {
+                    try self.index.seal { full || $0.hour < currentHour }
+                    return true
+                } catch {
+                    // The lines are written; their entries stay in memory for the next try. If
+                    // writing keeps failing they are let go beyond twice the limit: the next
+                    // start indexes them again from the segments.
+                    if self.index.waiting > 2 * self.settings.indexMemoryEntries { self.index.forget(before: .max) }
+                    return false
+                }
             }
-            state.withLock { $0.figures.written += batch.records }
+            state.withLock {
+                $0.figures.written += batch.records
+                if !sealed { $0.figures.writeErrors += 1 }
+            }
             counters.written.increment(by: batch.records)
+            if !sealed { counters.writeErrors.increment() }
         } catch {
             state.withLock { $0.figures.writeErrors += 1; $0.figures.dropped += batch.records }
             counters.writeErrors.increment()
