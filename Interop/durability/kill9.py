@@ -4,11 +4,13 @@
 Starts `vane server`, acknowledges a stream of writes (runs, params, tags, log-batch metrics,
 an artifact upload) from several threads, kills the server with SIGKILL while writes are still
 in flight, restarts it on the same data directory and checks that every write that was answered
-200 is there. Loopback only; every loop is bounded in count and time.
+200 is there. Before the writes, a deployment answers requests with ids of the client's own; the
+prediction log writes their lines within its second, while their index entries are still only in
+memory when the server is killed: after the restart, feedback for every one of them must join. Loopback only; every loop is bounded in count and time.
 
 usage: kill9.py PATH/TO/vane
 prints 'N passed, M failed' as its last line."""
-import json, os, random, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request
+import json, os, random, signal, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
 VANE = sys.argv[1]
 data = tempfile.mkdtemp(prefix="vane-kill9-")
@@ -54,6 +56,28 @@ def call(base, method, path, body=None, raw=None):
 proc, base = start()
 _, body = call(base, "POST", "/api/2.0/mlflow/experiments/create", {"name": "kill9"})
 exp = json.loads(body)["experiment_id"]
+
+# A deployment's predictions: lines on disk, index entries only in memory at the kill.
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+model_json = open(os.path.join(REPO, "Tests/Fixtures/models/xgb_binary_logistic.json"), "rb").read()
+_, body = call(base, "POST", "/api/2.0/mlflow/runs/create", {"experiment_id": exp})
+model_run = json.loads(body)["run"]["info"]
+prefix = model_run["artifact_uri"].split("mlflow-artifacts:/", 1)[1]
+call(base, "PUT", f"/api/2.0/mlflow-artifacts/artifacts/{prefix}/model/model.json", raw=model_json)
+call(base, "PUT", f"/api/2.0/mlflow-artifacts/artifacts/{prefix}/model/MLmodel",
+     raw=b"flavors:\n  xgboost:\n    data: model.json\n    model_format: json\n")
+call(base, "POST", "/api/2.0/mlflow/registered-models/create", {"name": "k9"})
+call(base, "POST", "/api/2.0/mlflow/model-versions/create",
+     {"name": "k9", "source": f"runs:/{model_run['run_id']}/model", "run_id": model_run["run_id"]})
+call(base, "PUT", "/api/vane/v1/deployments/kd", {"variants": [{"name": "a", "model": "models:/k9/1", "weight": 1},
+                                                              {"name": "b", "model": "models:/k9/1", "weight": 1}]})
+predicted = []
+for i in range(60):
+    status, answer = call(base, "POST", "/v2/models/kd/infer", {"id": f"k9-{i}", "inputs": [
+        {"name": "input-0", "shape": [1, 8], "datatype": "FP32", "data": [0.1 * i] * 8}]})
+    if status == 200:
+        predicted.append((f"k9-{i}", json.loads(answer)["model_version"]))
+time.sleep(2.5)                                # the log's writer runs once a second
 
 acked = {}          # run_id -> number of acknowledged batches
 acked_lock = threading.Lock()
@@ -120,6 +144,18 @@ try:
     for path, payload in blobs:
         _, got = call(base, "GET", "/api/2.0/mlflow-artifacts/artifacts/" + path)
         check(got == payload, f"artifact {path} intact")
+    check(len(predicted) == 60, f"the deployment answered 60 requests before the kill (got {len(predicted)})")
+    try:
+        status, answer = call(base, "POST", "/api/vane/v1/deployments/kd/feedback",
+                              [{"request_id": rid, "reward": 1} for rid, _ in predicted])
+        arms = {a["name"]: a["n"] for a in json.loads(answer)["experiment"]["variants"] if a["n"] > 0}
+    except urllib.error.HTTPError as e:
+        status, arms = e.code, {"error": e.read()[:300]}
+    check(status == 200, f"feedback for the requests answered before the kill joins after the restart ({status}: {arms})")
+    expected = {}
+    for _, variant in predicted:
+        expected[variant] = expected.get(variant, 0) + 1
+    check(arms == expected, f"each request's feedback went to the variant that answered it ({arms} against {expected})")
 finally:
     # SIGTERM is a graceful stop: in-flight requests finish, the database is closed, exit 0.
     proc.terminate()
