@@ -37,12 +37,15 @@ public final class LiveDeployment: Sendable {
     public let picker: VariantPicker
     /// The rollout's counters, when the deployment has a rollout.
     public let tracker: RolloutTracker?
+    /// Whether every shadow sees every request.
+    private let everyShadowAlways: Bool
 
     init(deployment: Deployment, variants: [Member], shadows: [Member], tracker: RolloutTracker? = nil) {
         self.deployment = deployment
         self.variants = variants
         self.shadows = shadows
         self.tracker = tracker
+        everyShadowAlways = shadows.allSatisfy { $0.weight >= 1 }
         var weights = variants.map { deployment.rolloutState?.weights[$0.name] ?? deployment.banditShares?[$0.name] ?? $0.weight }
         if weights.reduce(0, +) <= 0 { weights = variants.map(\.weight) }
         self.picker = VariantPicker(names: variants.map(\.name), weights: weights)
@@ -60,9 +63,11 @@ public final class LiveDeployment: Sendable {
         variants.indices.max { picker.shares[$0] < picker.shares[$1] }.map { variants[$0] } ?? variants[0]
     }
 
-    /// The shadows a request is mirrored to: each by a draw against its sample.
+    /// The shadows a request is mirrored to: each by a draw against its sample (all of them,
+    /// without a draw or a new array, when every sample is 1).
     func sampledShadows() -> [Member] {
         guard !shadows.isEmpty else { return [] }
+        if everyShadowAlways { return shadows }
         var g = SystemRandomNumberGenerator()
         return shadows.filter { $0.weight >= 1 || Double(g.next() >> 11) * 0x1p-53 < $0.weight }
     }
