@@ -31,10 +31,11 @@ struct PredictionIndexTests {
         let log = PredictionLog(directory: dir, settings: .init(indexMemoryEntries: 100), clock: FixedClock(Self.now))
         for i in 0..<50 { log.append(Self.record("r\(i)", variant: i % 2 == 0 ? "a" : "b")) }
         log.append(Self.record("other", deployment: "e"))
+        log.append(Self.record("r0", variant: "again"))  // an id used twice: its newest use is found
         await log.flush()
-        // 51 entries wait in memory: no index file yet.
+        // 52 entries wait in memory: no index file yet.
         #expect(Self.files(dir, suffix: ".idx").isEmpty)
-        #expect(try await log.lookup(deployment: "d", requestIDs: ["r0", "r1", "r49", "missing"]).mapValues(\.variant) == ["r0": "a", "r1": "b", "r49": "b"])
+        #expect(try await log.lookup(deployment: "d", requestIDs: ["r0", "r1", "r49", "missing"]).mapValues(\.variant) == ["r0": "again", "r1": "b", "r49": "b"])
         // Past 100 entries every partition is written as a block; then more blocks follow.
         for round in 0..<3 {
             for i in 0..<60 { log.append(Self.record("s\(round)-\(i)", variant: "c")) }
@@ -48,7 +49,7 @@ struct PredictionIndexTests {
         #expect(found.count == 110)
         #expect(found["other"] == nil)  // deployment e's
         #expect(found["r7"] == PredictionIndexEntry(deployment: "d", requestID: "r7", variant: "z", time: Self.now + 5, prediction: "1"))
-        #expect(found["r8"]?.variant == "a" && found["s2-59"]?.variant == "c")
+        #expect(found["r8"]?.variant == "a" && found["s2-59"]?.variant == "c" && found["r0"]?.variant == "again")
         #expect(try await log.lookup(deployment: "e", requestIDs: ["other", "r1"]).keys.sorted() == ["other"])
     }
 

@@ -15,7 +15,7 @@ import VaneCore
 /// covers, and ``recover()`` indexes the lines past that again from the segment. Retention
 /// deletes whole hours, index files with them.
 ///
-/// A lookup reads memory, then the index files from the newest hour back, by binary search in
+/// A lookup reads memory (by a hash table), then the index files from the newest hour back, by binary search in
 /// each block (files are mapped, not read), and stops once every id is found. Ids are compared
 /// in full, so hash collisions are harmless. A request id that was used twice finds its newest use.
 final class PredictionIndex: Sendable {
@@ -34,6 +34,10 @@ final class PredictionIndex: Sendable {
         var ids: [UInt8] = []
         var table: [String] = []
         var tableIndex: [String: UInt32] = [:]
+        /// The newest entry of each hash, and for each entry the one before it with the same
+        /// hash (-1 for none): a lookup follows a short chain instead of reading every entry.
+        var newest: [UInt64: Int32] = [:]
+        var previous: [Int32] = []
         /// The segment's size once the entries' lines were written.
         var covered: UInt64 = 0
 
@@ -53,6 +57,18 @@ final class PredictionIndex: Sendable {
             let hash = PredictionIndexBlock.hash(ids[Int(start)...])
             entries.append(.init(hash: hash, time: entry.time, idStart: start, idLength: length, variant: intern(entry.variant),
                                  label: entry.prediction.map { intern($0) } ?? PredictionIndexBlock.noLabel))
+            previous.append(newest.updateValue(Int32(entries.count - 1), forKey: hash) ?? -1)
+        }
+
+        /// The newest entry for `id` (hash `hash`).
+        func find(_ id: [UInt8], hash: UInt64) -> PredictionIndexBlock.Entry? {
+            var i = newest[hash] ?? -1
+            while i >= 0 {
+                let e = entries[Int(i)]
+                if Int(e.idLength) == id.count, ids[Int(e.idStart)..<(Int(e.idStart) + id.count)].elementsEqual(id) { return e }
+                i = previous[Int(i)]
+            }
+            return nil
         }
     }
 
@@ -130,24 +146,14 @@ final class PredictionIndex: Sendable {
             wanted.append((id, bytes, PredictionIndexBlock.hash(bytes)))
         }
         var found: [String: PredictionIndexEntry] = [:]
-        // Memory first: the newest entries, each builder scanned once (newest first).
+        // Memory first: the newest entries.
         let builders = state.withLock { s in s.builders.filter { $0.key.deployment == deployment } }.sorted { $0.key.hour > $1.key.hour }
         for (_, builder) in builders {
-            var byHash: [UInt64: [Int]] = [:]
-            for (i, w) in wanted.enumerated() { byHash[w.hash, default: []].append(i) }
-            var taken = Set<Int>()
-            for e in builder.entries.reversed() {
-                guard let candidates = byHash[e.hash] else { continue }
-                for i in candidates where !taken.contains(i) && Int(e.idLength) == wanted[i].bytes.count
-                    && builder.ids[Int(e.idStart)..<(Int(e.idStart) + Int(e.idLength))].elementsEqual(wanted[i].bytes) {
-                    taken.insert(i)
-                    found[wanted[i].id] = Self.entry(e, id: wanted[i].id, deployment: deployment) {
-                        builder.table.indices.contains(Int($0)) ? builder.table[Int($0)] : nil
-                    }
-                }
-                if taken.count == wanted.count { break }
+            wanted.removeAll { w in
+                guard let e = builder.find(w.bytes, hash: w.hash) else { return false }
+                found[w.id] = Self.entry(e, id: w.id, deployment: deployment) { builder.table.indices.contains(Int($0)) ? builder.table[Int($0)] : nil }
+                return true
             }
-            wanted = wanted.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
             if wanted.isEmpty { return found }
         }
         let fm = FileManager.default
