@@ -92,5 +92,11 @@ struct ShadowScorerTests {
         snapshot = picky.shadowStats!.snapshot(at: 0)
         #expect(snapshot.scoring.requests == 6 && snapshot.scoring.errors == 1)
         #expect(snapshot.comparison.rows == 8 && snapshot.comparison.agreeing == 6)
+        // A joint prediction holds at most `jointValues` values: 1,100 requests of 64 rows go in two.
+        let many = (0..<1_100).map { _ in Self.work([picky], values: Array(repeating: 0.2, count: 64)) }
+        let chunks = ShadowScorer.chunks(many.indices.map { ($0, 0) }, of: many, for: picky.served)
+        #expect(chunks.count == 2)
+        #expect(chunks.allSatisfy { $0.reduce(0) { $0 + $1.rows.values.count } <= ShadowScorer.jointValues })
+        #expect(chunks.flatMap { $0.map(\.work) } == Array(many.indices))
     }
 }

@@ -83,54 +83,85 @@ public final class ShadowScorer: Service, Sendable {
 
     /// The most rows a request may have to be scored together with others.
     static let gatherRows = 64
+    /// The most values one joint prediction holds (so it runs inline and its copy stays small).
+    static var jointValues: Int { InferenceService.offloadThreshold }
 
-    /// Scores a gathered batch. Each shadow scores the small requests meant for it in one
-    /// prediction, their rows back to back, and each request gets its rows of the outputs and
-    /// its share of the time; then every request is compared and logged as if scored alone. A
-    /// joint prediction that fails, or outputs that are not laid out by rows, leave those
-    /// requests to be scored one at a time (so one bad request fails only itself).
+    /// Scores a gathered batch. Each shadow scores the small requests meant for it together, in
+    /// predictions of at most ``jointValues`` values, their rows back to back, and each request
+    /// gets its rows of the outputs and its share of the time; then every request is compared and
+    /// logged as if scored alone. A joint prediction that fails, or outputs that are not laid out
+    /// by rows, leave those requests to be scored one at a time (so one bad request fails only
+    /// itself).
     func score(_ batch: [ShadowWork]) async {
         var scored = batch.map { [Prescored?](repeating: nil, count: $0.shadows.count) }
-        var groups: [ObjectIdentifier: [(work: Int, shadow: Int, rows: FeatureBatch)]] = [:]
-        var order: [ObjectIdentifier] = []
-        for (w, work) in batch.enumerated() where work.rowCount <= Self.gatherRows {
-            for (s, shadow) in work.shadows.enumerated() {
-                if case .batch = work.input, !InferenceService.sameInputs(work.answeredBy.signature, shadow.served.signature) { continue }
-                guard let rows = try? InferenceService.batch(work.input, for: shadow.served) else { continue }
-                let id = ObjectIdentifier(shadow)
-                if groups[id] == nil { order.append(id) }
-                groups[id, default: []].append((w, s, rows))
+        if batch.count > 1 {
+            // Each shadow's small requests, in order.
+            var groups: [ObjectIdentifier: [(work: Int, shadow: Int)]] = [:]
+            var order: [ObjectIdentifier] = []
+            for (w, work) in batch.enumerated() where work.rowCount <= Self.gatherRows {
+                for (s, shadow) in work.shadows.enumerated() {
+                    if case .batch = work.input, !InferenceService.sameInputs(work.answeredBy.signature, shadow.served.signature) { continue }
+                    let id = ObjectIdentifier(shadow)
+                    if groups[id] == nil { order.append(id) }
+                    groups[id, default: []].append((w, s))
+                }
             }
-        }
-        for id in order {
-            guard var group = groups[id], group.count > 1 else { continue }
-            let featureCount = group[0].rows.featureCount
-            group.removeAll { $0.rows.featureCount != featureCount }
-            let rowCount = group.reduce(0) { $0 + $1.rows.rowCount }
-            guard group.count > 1, rowCount > 0 else { continue }
-            var values: [Double] = []
-            values.reserveCapacity(rowCount * featureCount)
-            for member in group { values.append(contentsOf: member.rows.values) }
-            let served = batch[group[0].work].shadows[group[0].shadow].served
-            let start = DispatchTime.now().uptimeNanoseconds
-            guard let outputs = try? await InferenceService.predict(served, FeatureBatch(rowCount: rowCount, featureCount: featureCount, values: values),
-                                                                    outputs: nil, offloadThreshold: InferenceService.offloadThreshold) else { continue }
-            let elapsed = DispatchTime.now().uptimeNanoseconds - start
-            var parts: [[ModelOutput]] = []
-            var row = 0
-            for member in group {
-                let range = row..<(row + member.rows.rowCount)
-                let part = outputs.compactMap { $0.rows(range, of: rowCount) }
-                guard part.count == outputs.count else { break }
-                parts.append(part)
-                row = range.upperBound
-            }
-            guard parts.count == group.count else { continue }
-            for (member, part) in zip(group, parts) {
-                scored[member.work][member.shadow] = Prescored(outputs: part, nanoseconds: elapsed * UInt64(member.rows.rowCount) / UInt64(rowCount))
+            for id in order {
+                guard let members = groups[id], members.count > 1 else { continue }
+                let served = batch[members[0].work].shadows[members[0].shadow].served
+                for chunk in Self.chunks(members, of: batch, for: served) where chunk.count > 1 {
+                    guard let parts = await Self.scoreTogether(chunk, served: served) else { continue }
+                    for (member, part) in zip(chunk, parts) { scored[member.work][member.shadow] = part }
+                }
             }
         }
         for (work, prescored) in zip(batch, scored) { await score(work, prescored: prescored) }
+    }
+
+    /// One shadow's requests with their rows, in runs of one feature count and at most
+    /// ``jointValues`` values (a request whose rows cannot be built is left out: it fails alone).
+    static func chunks(_ members: [(work: Int, shadow: Int)], of batch: [ShadowWork],
+                       for served: ServedModel) -> [[(work: Int, shadow: Int, rows: FeatureBatch)]] {
+        var chunks: [[(work: Int, shadow: Int, rows: FeatureBatch)]] = []
+        var current: [(work: Int, shadow: Int, rows: FeatureBatch)] = []
+        var values = 0
+        for member in members {
+            guard let rows = try? InferenceService.batch(batch[member.work].input, for: served) else { continue }
+            if let first = current.first, first.rows.featureCount != rows.featureCount || values + rows.values.count > jointValues {
+                chunks.append(current)
+                current = []
+                values = 0
+            }
+            current.append((member.work, member.shadow, rows))
+            values += rows.values.count
+        }
+        if !current.isEmpty { chunks.append(current) }
+        return chunks
+    }
+
+    /// One joint prediction of `chunk`'s rows by `served`, split back per request; nil when the
+    /// prediction fails or its outputs are not laid out by rows.
+    static func scoreTogether(_ chunk: [(work: Int, shadow: Int, rows: FeatureBatch)], served: ServedModel) async -> [Prescored]? {
+        let featureCount = chunk[0].rows.featureCount
+        let rowCount = chunk.reduce(0) { $0 + $1.rows.rowCount }
+        guard rowCount > 0 else { return nil }
+        var values: [Double] = []
+        values.reserveCapacity(rowCount * featureCount)
+        for member in chunk { values.append(contentsOf: member.rows.values) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard let outputs = try? await InferenceService.predict(served, FeatureBatch(rowCount: rowCount, featureCount: featureCount, values: values),
+                                                                outputs: nil, offloadThreshold: InferenceService.offloadThreshold) else { return nil }
+        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        var parts: [Prescored] = []
+        var row = 0
+        for member in chunk {
+            let range = row..<(row + member.rows.rowCount)
+            let part = outputs.compactMap { $0.rows(range, of: rowCount) }
+            guard part.count == outputs.count else { return nil }
+            parts.append(Prescored(outputs: part, nanoseconds: elapsed * UInt64(member.rows.rowCount) / UInt64(rowCount)))
+            row = range.upperBound
+        }
+        return parts
     }
 
     /// A shadow's outputs for one request from a joint prediction, and its share of the time.
