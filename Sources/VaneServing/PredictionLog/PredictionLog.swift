@@ -133,17 +133,25 @@ public final class PredictionLog: Service, Sendable {
         index = PredictionIndex(directory: directory, segmentBase: base, maxEntries: settings.indexMemoryEntries)
     }
 
-    /// Whether the index has been recovered (once, before the first write or lookup).
-    private let recovered = Mutex(false)
+    /// Whether the index has been recovered (once, before the first write or lookup), and when
+    /// it was last tried.
+    private let recovery = Mutex((done: false, tried: EpochMillis.min))
 
     /// Recovers the index (``PredictionIndex/recover()``) the first time; called in the write gate.
+    /// A recovery that fails is tried again at a write or lookup a minute later at the soonest
+    /// (it reads the segments' unindexed tails, which is not work for every second).
     private func recoverOnce() async {
-        guard !recovered.withLock({ $0 }) else { return }
+        let now = clock.nowMillis()
+        let go = recovery.withLock { r -> Bool in
+            guard !r.done, r.tried == .min || now - r.tried >= 60_000 else { return false }
+            r.tried = now
+            return true
+        }
+        guard go else { return }
         do {
             _ = try await NIOThreadPool.singleton.runIfActive { try self.index.recover() }
-            recovered.withLock { $0 = true }
+            recovery.withLock { $0.done = true }
         } catch {
-            // Tried again at the next write or lookup.
             counters.writeErrors.increment()
         }
     }
