@@ -3,11 +3,13 @@
 wrk load alternated between the direct model endpoint and a two-variant sticky deployment with
 one shadow (sample 1.0), every request logged.
 
-    Benchmarks/serving/deployment.py --vane PATH [--duration 15] [--warmup 3] [--rounds 2] [--out DIR]
+    Benchmarks/serving/deployment.py --vane PATH [--duration 15] [--warmup 3] [--rounds 2] [--ablation] [--out DIR]
 
 Goals (issue 14): the deployment keeps >= 90 % of the direct endpoint's requests per second at
 16 connections and adds <= 0.1 ms to p50 at one connection; the prediction log keeps up at sample
-1.0 (vane_prediction_log_dropped_total stays 0). Needs wrk. Writes a markdown report and the raw
+1.0 (vane_prediction_log_dropped_total stays 0). --ablation adds, at 16 connections, the same
+deployment without its shadow and a one-variant deployment, to show where the overhead goes, and
+reports the server's CPU time per request (from /proc) for every endpoint. Needs wrk. Writes a markdown report and the raw
 wrk outputs to --out. Loopback only; every wait is bounded.
 """
 
@@ -79,8 +81,9 @@ def post_json(url: str, payload: dict) -> dict:
     return json.loads(body)
 
 
-def setup(base: str) -> None:
-    """Registers the fixture as `xgb` versions 1 and 2 and applies the deployment `dep`."""
+def setup(base: str, ablation: bool = False) -> None:
+    """Registers the fixture as `xgb` versions 1 and 2 and applies the deployment `dep`
+    (with `--ablation` also `dep-noshadow` and `dep-single`)."""
     api = base + "/api/2.0/mlflow"
     exp = post_json(api + "/experiments/create", {"name": "bench"})["experiment_id"]
     run = post_json(api + "/runs/create", {"experiment_id": exp})["run"]["info"]
@@ -100,6 +103,22 @@ def setup(base: str) -> None:
     }
     status, body = http("PUT", base + "/api/vane/v1/deployments/dep", json.dumps(declaration).encode())
     assert status == 201, body
+    if ablation:
+        for name, changed in [("dep-noshadow", {"shadows": []}),
+                              ("dep-single", {"shadows": [], "routing": None,
+                                              "variants": [{"name": "stable", "model": "models:/xgb/1", "weight": 1}]})]:
+            variant = {k: v for k, v in {**declaration, **changed}.items() if v is not None}
+            status, body = http("PUT", base + f"/api/vane/v1/deployments/{name}", json.dumps(variant).encode())
+            assert status == 201, body
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far, from /proc (0 where there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(url: str, body: Path, lua: Path, threads: int, conns: int, seconds: int, out: Path | None) -> dict:
@@ -128,6 +147,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--ablation", action="store_true", help="also deployments without the shadow and with one variant")
     parser.add_argument("--out", default=str(HERE / "results" / datetime.datetime.utcnow().strftime("deployment-%Y-%m-%dT%H%MZ")))
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -158,16 +178,21 @@ def main() -> int:
                 except OSError:
                     pass
                 time.sleep(0.1)
-        setup(base)
+        setup(base, args.ablation)
         endpoints = {"vane serve": f"http://127.0.0.1:{serve_port}/v2/models/xgb/infer",
                      "registry version": base + "/v2/models/xgb/versions/1/infer",
                      "deployment": base + "/v2/models/dep/infer"}
         results: dict[str, dict[str, list[dict]]] = {}
+        ablations = {"deployment without shadow": base + "/v2/models/dep-noshadow/infer",
+                     "one-variant deployment": base + "/v2/models/dep-single/infer"} if args.ablation else {}
         for scenario, threads, conns in [("1 row, 16 connections", 2, 16), ("1 row, 1 connection", 1, 1)]:
             for round_ in range(args.rounds):
-                for name, url in endpoints.items():
+                for name, url in {**endpoints, **(ablations if conns == 16 else {})}.items():
                     wrk(url, body, lua, threads, conns, args.warmup, None)
+                    pid = serve.pid if name == "vane serve" else server.pid
+                    before = cpu_seconds(pid)
                     r = wrk(url, body, lua, threads, conns, args.duration, out / f"wrk-{name}-c{conns}-{round_}.txt")
+                    r["cpu_us"] = (cpu_seconds(pid) - before) / max(r["requests"], 1) * 1e6
                     results.setdefault(scenario, {}).setdefault(name, []).append(r)
                     print(f"deployment.py: {scenario} {name} round {round_ + 1}: {r['rps']:.0f} req/s, p50 {r['p50']} us, p99 {r['p99']} us",
                           file=sys.stderr)
@@ -176,7 +201,7 @@ def main() -> int:
         dropped = metric(base, "vane_prediction_log_dropped_total")
         mirrored = metric(base, "vane_deployment_shadow_mirrored_total")
         shadow_dropped = metric(base, "vane_deployment_shadow_dropped_total")
-        sent = sum(r["requests"] for s in results.values() for r in s["deployment"])
+        sent = sum(r["requests"] for s in results.values() for name in ["deployment", *ablations] for r in s.get(name, []))
     finally:
         for process in (server, serve):
             os.killpg(process.pid, signal.SIGTERM)
@@ -193,7 +218,7 @@ def main() -> int:
     lines = [
         f"# Deployment overhead, {datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%MZ')}",
         "",
-        f"Command: `Benchmarks/serving/deployment.py --vane {args.vane} --duration {args.duration} --warmup {args.warmup} --rounds {args.rounds}`",
+        f"Command: `Benchmarks/serving/deployment.py --vane {args.vane} --duration {args.duration} --warmup {args.warmup} --rounds {args.rounds}{' --ablation' if args.ablation else ''}`",
         "",
         "One `vane server`; the XGBoost fixture registered as `xgb` versions 1 and 2; deployment `dep`: variants",
         "`stable` (xgb/1) and `challenger` (xgb/2) at 50/50, sticky on `x-user-id` (1,000 users, one per",
@@ -202,15 +227,16 @@ def main() -> int:
         "of the same server. Same wrk script (with the header) for all,",
         f"alternated, {args.warmup} s warm-up and {args.duration} s measured per run, {args.rounds} rounds; best run counts.",
         "",
-        "| scenario | endpoint | req/s per round | p50 µs per round | p99 µs per round |",
-        "|---|---|---|---|---|",
+        "| scenario | endpoint | req/s per round | p50 µs per round | p99 µs per round | server CPU µs/request per round |",
+        "|---|---|---|---|---|---|",
     ]
     for scenario, by in results.items():
         for name, runs in by.items():
             rps = ", ".join("%.0f" % r["rps"] for r in runs)
             p50 = ", ".join(str(r["p50"]) for r in runs)
             p99 = ", ".join(str(r["p99"]) for r in runs)
-            lines.append(f"| {scenario} | {name} | {rps} | {p50} | {p99} |")
+            cpu = ", ".join("%.1f" % r["cpu_us"] for r in runs)
+            lines.append(f"| {scenario} | {name} | {rps} | {p50} | {p99} | {cpu} |")
     lines += [
         "",
         f"- 16 connections: deployment ÷ `vane serve` requests per second = **{ratio:.3f}** (goal ≥ 0.90);"
@@ -218,6 +244,9 @@ def main() -> int:
         f"- 1 connection: p50 added by the deployment over `vane serve` = **{added:.3f} ms** (goal ≤ 0.1 ms).",
         f"- Prediction log: {written:.0f} records written, {dropped:.0f} dropped (deployment requests sent: {sent});"
         f" shadow: {mirrored:.0f} mirrored, {shadow_dropped:.0f} dropped by its full queue.",
+        *([f"- Ablation at 16 connections, best run ÷ the registry version endpoint: "
+            + "; ".join(f"{name} {best(c16[name], 'rps', True) / best(c16['registry version'], 'rps', True):.3f}"
+                        for name in ["deployment", *ablations])] if ablations else []),
         f"- wrk errors: {sum(r['errors'] for s in results.values() for rs in s.values() for r in rs)}.",
     ]
     report = out / "report.md"
