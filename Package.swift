@@ -62,6 +62,8 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .target(name: "VaneMonitoring", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
         .target(name: "VaneSeries", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
+        // Alert intake with Alertmanager's semantics, routing, silences, inhibition, incidents.
+        .target(name: "VaneOps", dependencies: ["VaneCore", "VaneText", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .target(name: "VaneServing", dependencies: [
             "VaneCore", "VaneStorage", "VaneText", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -73,7 +75,7 @@ let package = Package(
         // The composition root: opens storage, runs every module's migrations, builds the stores.
         // No HTTP: the CLI's maintenance commands use it without the HTTP layer.
         .target(name: "VaneServer", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneText", "VaneServing",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneText", "VaneServing", "VaneOps",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
@@ -81,7 +83,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .target(name: "VaneHTTP", dependencies: [
-            "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing", "VaneAuth", "VaneText",
+            "VaneCore", "VaneStorage", "VaneServer", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing", "VaneAuth", "VaneText", "VaneOps",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -108,12 +110,13 @@ let package = Package(
         .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels", "VaneText", "VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring", "VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneSeriesTests", dependencies: ["VaneSeries"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneOpsTests", dependencies: ["VaneOps", "VaneCore", "VaneText"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneServingTests", dependencies: [
             "VaneServing", "VaneModels", "VaneCore",
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneServerTests", dependencies: [
-            "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneArtifacts",
+            "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneArtifacts", "VaneOps",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneHTTPTests", dependencies: [
             "VaneHTTP", "VaneServer", "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels", "VaneServing", "VaneAuth",

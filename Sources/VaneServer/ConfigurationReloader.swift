@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import VaneOps
 
 /// Re-reads `vane server`'s configuration file and applies what can change while it runs: the
 /// allowed hosts, the CORS origins and whether authentication is on. The flags and environment
@@ -19,15 +20,18 @@ public final class ConfigurationReloader: Sendable {
     private let running: Mutex<VaneServerConfiguration>
     /// The settings the request checks read.
     public let live: LiveSettings
+    /// Where a changed `alerting:` section goes; nil where nothing takes it.
+    let alerting: Alerting?
 
     public init(file: String?, flags: VaneServerSettings, environment: VaneServerSettings, variables: [String: String],
-                running: VaneServerConfiguration, live: LiveSettings) {
+                running: VaneServerConfiguration, live: LiveSettings, alerting: Alerting? = nil) {
         self.file = file
         self.flags = flags
         self.environment = environment
         self.variables = variables
         self.running = Mutex(running)
         self.live = live
+        self.alerting = alerting
     }
 
     /// What a reload did.
@@ -85,6 +89,10 @@ public final class ConfigurationReloader: Sendable {
             if next.crossSite.allowedHosts != running.crossSite.allowedHosts { applied.append("server.allowed_hosts") }
             if next.crossSite.corsOrigins != running.crossSite.corsOrigins { applied.append("server.cors_origins") }
             if next.authentication != running.authentication { applied.append("auth.enabled") }
+            if next.alerting != running.alerting {
+                applied.append("alerting")
+                alerting?.apply(next.alerting)
+            }
             running = next
             live.replace(with: LiveSettings.Snapshot(crossSite: next.crossSite, authentication: next.authentication))
             return Outcome(applied: applied, restartRequired: restart)

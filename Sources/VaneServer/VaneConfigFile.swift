@@ -1,4 +1,5 @@
 import Foundation
+import VaneOps
 import VaneText
 import Yams
 
@@ -39,6 +40,7 @@ public struct VaneConfigFile: Sendable, Equatable {
         "storage": ["data_dir"],
         "auth": ["enabled"],
         "predictions": ["sample", "retention"],
+        "alerting": [],
     ]
 
     /// Reads and validates the file at `path`; errors name `path` as given.
@@ -119,6 +121,10 @@ public struct VaneConfigFile: Sendable, Equatable {
             let known = VaneConfigFile.sections.keys.sorted()
             for (section, body) in try pairs(root, known: known, what: "the file (sections)") {
                 if isNull(body) { continue }
+                if section == "alerting" {
+                    settings.alerting = try readAlerting(body)
+                    continue
+                }
                 let keys = VaneConfigFile.sections[section] ?? []
                 for (key, value) in try pairs(body, known: keys, what: "'\(section)'") {
                     try read(section: section, key: key, value: value)
@@ -158,6 +164,28 @@ public struct VaneConfigFile: Sendable, Equatable {
                 }
                 settings.predictionRetentionMilliseconds = ms
             default: throw error(value, "unknown key '\(name)'")
+            }
+        }
+
+        /// `alerting:`: an alertmanager.yml as it is (see ``AlertingConfig``), `${VAR}` substituted.
+        func readAlerting(_ body: Node) throws(VaneConfigFileError) -> AlertingConfig {
+            let original = (try? Yams.serialize(node: body)) ?? ""
+            let substitute: (String, YAMLTree) throws(DocumentError) -> String = { text, tree throws(DocumentError) in
+                let result: Result<String, VaneConfigFileError> = Result { () throws(VaneConfigFileError) -> String in
+                    try self.substitute(text, node: tree.node)
+                }
+                switch result {
+                case .success(let value): return value
+                case .failure(let failure): throw DocumentError(path: tree.path, line: failure.line, message: failure.message)
+                }
+            }
+            let read: Result<AlertingConfig, DocumentError> = Result { () throws(DocumentError) -> AlertingConfig in
+                try AlertingConfig.read(YAMLTree(body, path: "alerting"), original: original, substitute: substitute)
+            }
+            switch read {
+            case .success(let config): return config
+            case .failure(let failure):
+                throw VaneConfigFileError(file: file, line: failure.line, message: (failure.path.isEmpty ? "" : "\(failure.path): ") + failure.message)
             }
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import VaneOps
 import VaneServing
 
 /// Where `vane server` listens and keeps its data.
@@ -15,6 +16,8 @@ public struct VaneServerConfiguration: Sendable {
     public var insecure: Bool
     /// The deployments' prediction log: its sample and retention (`predictions:` in the file).
     public var predictionLog = PredictionLog.Settings()
+    /// Alert routing, receivers and inhibition (`alerting:` in the file); Alertmanager's defaults without it.
+    public var alerting = AlertingConfig.standard
 
     public init(host: String = "127.0.0.1", port: Int = 5000, dataDirectory: String = "./vane-data", crossSite: CrossSitePolicy? = nil,
                 authentication: Bool = false, insecure: Bool = false) {

@@ -1,4 +1,5 @@
 import Foundation
+import VaneOps
 import VaneText
 
 /// One layer of `vane server`'s settings — the flags, the environment or the configuration file —
@@ -16,6 +17,8 @@ public struct VaneServerSettings: Sendable, Equatable {
     public var predictionSample: Double?
     /// How long the prediction log keeps what it wrote, milliseconds.
     public var predictionRetentionMilliseconds: Int64?
+    /// The alerting configuration (`alerting:`, an alertmanager.yml); only the file sets it.
+    public var alerting: AlertingConfig?
 
     /// Settings from their values.
     public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil,
@@ -102,5 +105,6 @@ extension VaneServerConfiguration {
                   authentication: layers.lazy.compactMap(\.authentication).first ?? false)
         if let sample = layers.lazy.compactMap(\.predictionSample).first { predictionLog.sample = sample }
         if let ms = layers.lazy.compactMap(\.predictionRetentionMilliseconds).first { predictionLog.retentionMilliseconds = ms }
+        if let alerting = layers.lazy.compactMap(\.alerting).first { self.alerting = alerting }
     }
 }

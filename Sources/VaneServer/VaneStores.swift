@@ -3,6 +3,7 @@ import VaneArtifacts
 import VaneAuth
 import VaneCore
 import VaneRegistry
+import VaneOps
 import VaneServing
 import VaneStorage
 import VaneTracking
@@ -23,6 +24,8 @@ public struct VaneStores: Sendable {
     public let changes: SQLiteChangeLog
     /// Feedback on deployments' answers and their A/B experiments.
     public let experiments: ExperimentService
+    /// Alerts as Alertmanager's API takes them, silences, and their routing configuration.
+    public let alerting: Alerting
 
     /// Every migration of every domain, in order.
     public static var migrations: SchemaMigrations {
@@ -72,5 +75,6 @@ public struct VaneStores: Sendable {
         self.deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: resolver,
                                              catalog: models, clock: clock, changes: changes, predictionLog: log)
         self.experiments = ExperimentService(deployments: deployments, store: SQLiteFeedbackStore(database: database), clock: clock)
+        self.alerting = Alerting(clock: clock)
     }
 }

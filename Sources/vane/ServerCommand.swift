@@ -118,8 +118,9 @@ struct ServerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("vane server: cannot read the deployments: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        stores.alerting.apply(configuration.alerting)
         let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
-                                             running: configuration, live: LiveSettings(configuration))
+                                             running: configuration, live: LiveSettings(configuration), alerting: stores.alerting)
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
         var services: [any Service] = [app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer,
                                        RolloutController(deployments: stores.deployments)]

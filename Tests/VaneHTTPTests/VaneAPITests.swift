@@ -81,7 +81,7 @@ struct VaneAPITests {
             #expect(body.string("version") == vaneVersion)
             let surfaces = body.objects("surfaces")
             let names = surfaces.compactMap { $0.string("name") }
-            #expect(names == ["mlflow", "mlflow-artifacts", "open-inference-v2", "mlflow-scoring", "vane"])
+            #expect(names == ["mlflow", "mlflow-artifacts", "open-inference-v2", "mlflow-scoring", "alertmanager-v2", "vane"])
             let vane = surfaces.first { $0.string("name") == "vane" }
             #expect(vane?["base_paths"] as? [String] == [Self.base])
         }

@@ -39,7 +39,7 @@ struct CrossSiteMiddleware<Context: RequestContext>: RouterMiddleware {
                 && (request.headers[.contentLength].map { BodyReader.nonNegativeInteger($0) == 0 } ?? true)
             if request.method == .post, Self.isJSONAPI(path), CrossSitePolicy.isSimple(contentType: request.headers[.contentType]),
                !(bodiless && VaneErrorMiddleware<Context>.isVaneAPI(path)) {
-                let api = VaneErrorMiddleware<Context>.isVaneAPI(path) ? "Vane API" : "MLflow API"
+                let api = VaneErrorMiddleware<Context>.isVaneAPI(path) ? "Vane API" : path.hasPrefix("/api/v2/") ? "Alertmanager API" : "MLflow API"
                 throw MLflowError(status: .unsupportedMediaType, errorCode: "BAD_REQUEST",
                                   message: "\(api) requests that change state must be sent with Content-Type: application/json")
             }

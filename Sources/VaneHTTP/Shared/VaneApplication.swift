@@ -5,6 +5,7 @@ import NIOCore
 import VaneArtifacts
 import VaneAuth
 import VaneCore
+import VaneOps
 import VaneRegistry
 import VaneServer
 import VaneServing
@@ -40,6 +41,8 @@ public enum VaneApplication {
             builder.surface(RouterPath("\(prefix)/3.0/mlflow"), errors: MLflowErrorMiddleware(), access: .mlflow)
                 .get("server-info") { _, _ in MLflowArtifactRoutes<VaneRequestContext>.serverInfo() }
         }
+        AlertmanagerRoutes<VaneRequestContext>(alerting: stores.alerting)
+            .addRoutes(to: builder.surface("api/v2", errors: AlertmanagerErrorMiddleware(), access: .byMethod()))
         VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth, reloader: reloader, deployments: stores.deployments,
                                           experiments: stores.experiments)
             .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware(),
@@ -54,6 +57,7 @@ public enum VaneApplication {
             ServedSurface(name: "mlflow-artifacts", basePaths: ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"]),
             ServedSurface(name: "open-inference-v2", basePaths: ["/v2"]),
             ServedSurface(name: "mlflow-scoring", basePaths: ["/models"]),
+            ServedSurface(name: "alertmanager-v2", basePaths: ["/api/v2"]),
             ServedSurface(name: "vane", basePaths: [VaneAPIRoutes<VaneRequestContext>.basePath]),
         ]
     }

@@ -507,7 +507,7 @@ enum VaneOpenAPI {
             "type": "object",
             "required": ["name", "base_paths"],
             "properties": {
-              "name": {"type": "string", "examples": ["mlflow", "mlflow-artifacts", "open-inference-v2", "mlflow-scoring", "vane"]},
+              "name": {"type": "string", "examples": ["mlflow", "mlflow-artifacts", "open-inference-v2", "mlflow-scoring", "alertmanager-v2", "vane"]},
               "base_paths": {"type": "array", "items": {"type": "string"}}
             }
           }
