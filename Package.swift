@@ -63,7 +63,13 @@ let package = Package(
         .target(name: "VaneMonitoring", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
         .target(name: "VaneSeries", dependencies: ["VaneCore", "VaneText"], swiftSettings: swiftSettings),
         // Alert intake with Alertmanager's semantics, routing, silences, inhibition, incidents.
-        .target(name: "VaneOps", dependencies: ["VaneCore", "VaneText", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+        .target(name: "VaneOps", dependencies: [
+            "VaneCore", "VaneText",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         .target(name: "VaneServing", dependencies: [
             "VaneCore", "VaneStorage", "VaneText", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneModels",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -77,6 +83,7 @@ let package = Package(
         .target(name: "VaneServer", dependencies: [
             "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneText", "VaneServing", "VaneOps",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,7 +100,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vane", dependencies: [
-            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneServer", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring", "VaneSeries",
+            "VaneCore", "VaneStorage", "VaneTracking", "VaneRegistry", "VaneArtifacts", "VaneAuth", "VaneServer", "VaneHTTP", "VaneModels", "VaneServing", "VaneMonitoring", "VaneSeries", "VaneOps",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),

@@ -10,6 +10,7 @@ public final class Alerting: Sendable {
     let clock: any VaneClock
     /// When the server started, for `GET /api/v2/status`.
     public let started: WireTime
+    private let observers = Mutex<[any AlertObserver]>([])
 
     public init(config: AlertingConfig = .standard, store: AlertStore = AlertStore(), silences: SilenceBook = SilenceBook(),
                 clock: any VaneClock = SystemClock()) {
@@ -23,8 +24,14 @@ public final class Alerting: Sendable {
     /// The configuration in force.
     public var config: AlertingConfig { configuration.withLock { $0 } }
 
-    /// Replaces the configuration (a reload).
-    public func apply(_ config: AlertingConfig) { configuration.withLock { $0 = config } }
+    /// Replaces the configuration (a reload) and tells the observers.
+    public func apply(_ config: AlertingConfig) {
+        configuration.withLock { $0 = config }
+        for observer in observers.withLock({ $0 }) { observer.configurationChanged(config) }
+    }
+
+    /// Adds `observer`, told of every alert stored from now on and of every configuration applied.
+    public func subscribe(_ observer: any AlertObserver) { observers.withLock { $0.append(observer) } }
 
     /// Now, as the API writes times.
     public func now() -> WireTime { WireTime(millis: clock.nowMillis()) }
@@ -50,6 +57,9 @@ public final class Alerting: Sendable {
             }
         }
         let (stored, refused) = store.put(valid, now: now.micros)
+        if !stored.isEmpty {
+            for observer in observers.withLock({ $0 }) { observer.alertsStored(stored, now: now.micros) }
+        }
         if refused > 0 { errors.append("\(refused) alerts refused: Vane holds at most \(store.limit) alerts") }
         return PostOutcome(stored: stored.count, errors: errors)
     }
@@ -96,17 +106,23 @@ public final class Alerting: Sendable {
         }
     }
 
-    /// What judging an alert needs, built once per read.
-    struct Judge {
+    /// What judging an alert needs (the active silences, the inhibitions of the firing alerts),
+    /// built once per read or flush.
+    public struct Judge: Sendable {
         let now: Int64
         let silences: [Silence]
         let inhibitor: Inhibitor
 
-        func status(of alert: Alert) -> Status {
+        public func status(of alert: Alert) -> Status {
             let silenced = silences.filter { $0.matches(alert.labels) }.map(\.id).sorted()
             let inhibited = inhibitor.inhibitor(of: alert.labels).map { [$0.description] } ?? []
             return Status(silencedBy: silenced, inhibitedBy: inhibited)
         }
+    }
+
+    /// The judge of every alert at `now`.
+    public func judge(now: Int64) -> Judge {
+        judge(alerts: store.unresolved(at: now), config: config, now: now)
     }
 
     func judge(alerts: [Alert], config: AlertingConfig, now: Int64) -> Judge {

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import VaneCore
 import VaneHTTP
+import VaneOps
 import VaneServer
 import VaneServing
 
@@ -122,8 +123,10 @@ struct ServerCommand: AsyncParsableCommand {
         let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
                                              running: configuration, live: LiveSettings(configuration), alerting: stores.alerting)
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
+        let dispatcher = Dispatcher(alerting: stores.alerting, transport: HTTPNotificationTransport(),
+                                    externalURL: "http://\(configuration.host):\(configuration.port)", logger: logger)
         var services: [any Service] = [app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer,
-                                       RolloutController(deployments: stores.deployments)]
+                                       RolloutController(deployments: stores.deployments), dispatcher]
         if let log = stores.deployments.predictionLog { services.append(log) }
         try await VaneServiceGroup.run(services, logger: logger)
         try stores.database.close()

@@ -1,3 +1,4 @@
+import VaneText
 import VaneCore
 import VaneOps
 

@@ -1,3 +1,4 @@
+import VaneText
 import VaneCore
 import VaneModels
 import VaneServing

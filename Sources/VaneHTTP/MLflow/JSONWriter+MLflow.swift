@@ -1,3 +1,4 @@
+import VaneText
 import Hummingbird
 import VaneCore
 import VaneRegistry

@@ -1,3 +1,4 @@
+import VaneText
 import Foundation
 import Hummingbird
 import VaneArtifacts

@@ -1,3 +1,4 @@
+import VaneText
 import HTTPTypes
 import Hummingbird
 

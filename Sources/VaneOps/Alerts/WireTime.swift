@@ -117,6 +117,24 @@ public struct WireTime: Sendable, Hashable, Comparable, CustomStringConvertible 
         return out
     }
 
+    /// Go's `time.RFC3339Nano` (what Alertmanager's webhook writes): fraction digits as needed,
+    /// trailing zeros dropped, the offset kept.
+    public var rfc3339Nano: String {
+        let base = description
+        let dot = base.firstIndex(of: ".")!
+        let zone = base[base.index(dot, offsetBy: 4)...]
+        let local = micros + Int64(offsetSeconds) * 1_000_000
+        var fraction = local % 1_000_000
+        if fraction < 0 { fraction += 1_000_000 }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: 6 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return String(base[..<dot]) + (digits.isEmpty ? "" : "." + digits) + zone
+    }
+
+    /// Go's zero time as RFC 3339, which Alertmanager's webhook writes as a firing alert's end.
+    public static let zeroText = "0001-01-01T00:00:00Z"
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28

@@ -133,12 +133,7 @@ private struct ConfigReader {
                 guard intervals[name] == nil else { throw nameTree.error("time interval \"\(name)\" is not unique") }
                 var entries: [TimeInterval] = []
                 if let list = fields["time_intervals"], !list.isNull {
-                    for entry in try list.sequence(maximum: AlertingConfig.maxItems) {
-                        let known = ["times", "weekdays", "days_of_month", "months", "years", "location"]
-                        var kept: [String: String] = [:]
-                        for (k, v) in try entry.mapping(known: known) { kept[k] = v.isNull ? "" : "\(v.node)" }
-                        entries.append(TimeInterval(fields: kept))
-                    }
+                    for entry in try list.sequence(maximum: AlertingConfig.maxItems) { entries.append(try TimeInterval.read(entry)) }
                 }
                 intervals[name] = entries
             }

@@ -95,8 +95,3 @@ public struct PagerDutyConfig: Sendable, Equatable {
     public var sendResolved: Bool
 }
 
-/// One entry of a named time interval (`times`, `weekdays`, `days_of_month`, `months`, `years`),
-/// kept as written; Vane reads the names so that routes may refer to them.
-public struct TimeInterval: Sendable, Equatable {
-    public var fields: [String: String]
-}

@@ -99,7 +99,7 @@ public struct JSONWriter {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    mutating func writeString(_ s: String) {
+    public mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             bytes.append(contentsOf: s.utf8)
