@@ -58,7 +58,7 @@ public final class Alerting: Sendable {
         }
         let (stored, refused) = store.put(valid, now: now.micros)
         if !stored.isEmpty {
-            for observer in observers.withLock({ $0 }) { observer.alertsStored(stored, now: now.micros) }
+            for observer in observers.withLock({ $0 }) { observer.alertsReceived(posted: valid, stored: stored, now: now.micros) }
         }
         if refused > 0 { errors.append("\(refused) alerts refused: Vane holds at most \(store.limit) alerts") }
         return PostOutcome(stored: stored.count, errors: errors)

@@ -41,6 +41,8 @@ public struct VaneConfigFile: Sendable, Equatable {
         "auth": ["enabled"],
         "predictions": ["sample", "retention"],
         "alerting": [],
+        "services": [],
+        "incidents": ["qualify_after", "window", "cooldown", "service_label", "host_label", "change_lookback", "change_decay"],
     ]
 
     /// Reads and validates the file at `path`; errors name `path` as given.
@@ -125,6 +127,14 @@ public struct VaneConfigFile: Sendable, Equatable {
                     settings.alerting = try readAlerting(body)
                     continue
                 }
+                if section == "services" {
+                    settings.services = try readServices(body)
+                    continue
+                }
+                if section == "incidents" {
+                    settings.incidents = try readIncidents(body)
+                    continue
+                }
                 let keys = VaneConfigFile.sections[section] ?? []
                 for (key, value) in try pairs(body, known: keys, what: "'\(section)'") {
                     try read(section: section, key: key, value: value)
@@ -187,6 +197,41 @@ public struct VaneConfigFile: Sendable, Equatable {
             case .failure(let failure):
                 throw VaneConfigFileError(file: file, line: failure.line, message: (failure.path.isEmpty ? "" : "\(failure.path): ") + failure.message)
             }
+        }
+
+        /// `services:`: the dependency graph, `[{name, hosts, depends_on}]`.
+        func readServices(_ body: Node) throws(VaneConfigFileError) -> ServiceGraph {
+            let read: Result<ServiceGraph, DocumentError> = Result { () throws(DocumentError) -> ServiceGraph in
+                try ServiceGraph.read(YAMLTree(body, path: "services"))
+            }
+            switch read {
+            case .success(let graph): return graph
+            case .failure(let failure): throw VaneConfigFileError(file: file, line: failure.line, message: "\(failure.path): \(failure.message)")
+            }
+        }
+
+        /// `incidents:`: how alerts are folded into incidents and how changes are suspected.
+        func readIncidents(_ body: Node) throws(VaneConfigFileError) -> IncidentCorrelator.Settings {
+            var result = IncidentCorrelator.Settings()
+            for (key, value) in try pairs(body, known: VaneConfigFile.sections["incidents"]!, what: "'incidents'") {
+                let name = "incidents.\(key)"
+                let text = try string(value, name: name)
+                switch key {
+                case "service_label", "host_label":
+                    guard LabelName.isValid(text) else { throw error(value, "\(name) must be a label name, not '\(text.prefix(64))'") }
+                    if key == "service_label" { result.serviceLabel = text } else { result.hostLabel = text }
+                default:
+                    guard let ms = DurationText.milliseconds(text), ms > 0 else { throw error(value, "\(name) must be a duration (90s, 5m), not '\(text.prefix(64))'") }
+                    switch key {
+                    case "qualify_after": result.qualifyAfter = ms * 1000
+                    case "window": result.window = ms * 1000
+                    case "cooldown": result.cooldown = ms * 1000
+                    case "change_lookback": result.changeLookback = ms * 1000
+                    default: result.changeDecay = ms * 1000
+                    }
+                }
+            }
+            return result
         }
 
         /// A non-empty scalar, `${VAR}` substituted.

@@ -18,6 +18,10 @@ public struct VaneServerConfiguration: Sendable {
     public var predictionLog = PredictionLog.Settings()
     /// Alert routing, receivers and inhibition (`alerting:` in the file); Alertmanager's defaults without it.
     public var alerting = AlertingConfig.standard
+    /// The service graph incidents are correlated over (`services:`).
+    public var services = ServiceGraph.empty
+    /// How alerts become incidents (`incidents:`).
+    public var incidents = IncidentCorrelator.Settings()
 
     public init(host: String = "127.0.0.1", port: Int = 5000, dataDirectory: String = "./vane-data", crossSite: CrossSitePolicy? = nil,
                 authentication: Bool = false, insecure: Bool = false) {

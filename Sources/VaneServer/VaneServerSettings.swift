@@ -19,6 +19,10 @@ public struct VaneServerSettings: Sendable, Equatable {
     public var predictionRetentionMilliseconds: Int64?
     /// The alerting configuration (`alerting:`, an alertmanager.yml); only the file sets it.
     public var alerting: AlertingConfig?
+    /// The service dependency graph (`services:`); only the file sets it.
+    public var services: ServiceGraph?
+    /// How alerts become incidents (`incidents:`); only the file sets it.
+    public var incidents: IncidentCorrelator.Settings?
 
     /// Settings from their values.
     public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil,
@@ -106,5 +110,7 @@ extension VaneServerConfiguration {
         if let sample = layers.lazy.compactMap(\.predictionSample).first { predictionLog.sample = sample }
         if let ms = layers.lazy.compactMap(\.predictionRetentionMilliseconds).first { predictionLog.retentionMilliseconds = ms }
         if let alerting = layers.lazy.compactMap(\.alerting).first { self.alerting = alerting }
+        if let services = layers.lazy.compactMap(\.services).first { self.services = services }
+        if let incidents = layers.lazy.compactMap(\.incidents).first { self.incidents = incidents }
     }
 }

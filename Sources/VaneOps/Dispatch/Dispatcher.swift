@@ -7,7 +7,7 @@ import VaneCore
 /// waits `group_wait`, then flushes every `group_interval`; a flush sends each integration of the
 /// group's receiver what changed (or everything again after `repeat_interval`), leaving out
 /// inhibited and silenced alerts, and retries until the next flush is due. Intake never waits
-/// for a notification: ``alertsStored(_:now:)`` only files alerts into groups.
+/// for a notification: ``alertsReceived(posted:stored:now:)`` only files alerts into groups.
 public final class Dispatcher: Service, AlertObserver, Sendable {
     struct GroupID: Hashable {
         var route: Int
@@ -87,9 +87,9 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
 
     // MARK: intake
 
-    public func alertsStored(_ alerts: [Alert], now: Int64) {
+    public func alertsReceived(posted: [Alert], stored: [Alert], now: Int64) {
         state.withLock { state in
-            for alert in alerts { Self.insert(alert, into: &state, now: now) }
+            for alert in stored { Self.insert(alert, into: &state, now: now) }
         }
     }
 
@@ -277,8 +277,10 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
     }
 }
 
-/// Told of every alert stored and every configuration applied.
+/// Told of every alert received and every configuration applied.
 public protocol AlertObserver: Sendable {
-    func alertsStored(_ alerts: [Alert], now: Int64)
+    /// `posted`: the alerts as they came (times filled in); `stored`: as stored, merged with
+    /// what was there (Alertmanager's merge can join two firing episodes into one).
+    func alertsReceived(posted: [Alert], stored: [Alert], now: Int64)
     func configurationChanged(_ config: AlertingConfig)
 }

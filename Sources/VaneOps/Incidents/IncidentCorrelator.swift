@@ -1,0 +1,260 @@
+/// Folds alerts into incidents as they arrive, on whatever clock feeds it (the server's, or a
+/// recorded stream's in `vane ops replay`).
+///
+/// - An alert counts once it has fired without a break for ``Settings/qualifyAfter`` (default
+///   5 minutes): alerts that fire and resolve within minutes, again and again, are noise and stay
+///   out of incidents (a flapping alert never opens one incident per flap).
+/// - A counting alert joins an incident that is open (or resolved less than
+///   ``Settings/cooldown`` ago) when its episode started within ``Settings/window`` (5 minutes)
+///   of the incident's latest alert and it is related: the same service as a member, a service
+///   that calls or is called by a member's service, or a host that the incident already
+///   implicates (a host alert, or two member alerts on it) — unless its own service changed after
+///   the incident began and shortly before the alert (that change explains it better). Otherwise
+///   it opens a new incident. An alert related to several incidents merges them.
+/// - An incident resolves when all its alerts have; one of them firing again within the cooldown
+///   reopens it.
+public struct IncidentCorrelator: Sendable {
+    public struct Settings: Sendable, Equatable {
+        /// How long an alert must fire without a break before it counts (microseconds).
+        public var qualifyAfter: Int64 = 300_000_000
+        /// How far after an incident's latest alert a related alert may start and still join it.
+        public var window: Int64 = 300_000_000
+        /// How long a resolved incident may take alerts back (and reopen).
+        public var cooldown: Int64 = 900_000_000
+        /// The label naming an alert's service.
+        public var serviceLabel = "service"
+        /// The label naming an alert's host: its host part (before `:port`) is used.
+        public var hostLabel = "instance"
+        /// How far back from an incident's first alert changes are suspects.
+        public var changeLookback: Int64 = 3_600_000_000
+        /// The decay of a change's suspicion with its lead over the first alert (microseconds):
+        /// a change ranks above its service when it came less than `decay × ln 2` before.
+        public var changeDecay: Int64 = 240_000_000
+
+        public init() {}
+    }
+
+    struct Track: Sendable {
+        var labels: LabelSet
+        var service: String?
+        var host: String?
+        var episodeStart: Int64
+        var endsAt: Int64
+        var firing: Bool
+        var resolvedAt: Int64?
+        var episodes: Int
+        var qualified = false
+        var incident: Int?
+        var deliveries = 0
+    }
+
+    public let settings: Settings
+    public let graph: ServiceGraph
+    var tracks: [Fingerprint: Track] = [:]
+    public private(set) var incidents: [Incident] = []
+    public private(set) var changes: [OpsChange] = []
+    /// Incident index → the index it was merged into.
+    var mergedInto: [Int: Int] = [:]
+    var nextID = 0
+    let idPrefix: String
+    /// The incident a fingerprint joined, for the API.
+    public private(set) var alertsReceived = 0
+
+    public init(graph: ServiceGraph, settings: Settings = Settings(), idPrefix: String = "inc-") {
+        self.graph = graph
+        self.settings = settings
+        self.idPrefix = idPrefix
+    }
+
+    /// How close in time two alerts on one host start for the host alone to relate them.
+    static let hostCoincidence: Int64 = 120_000_000
+
+    /// The most alerts tracked; past it, resolved alerts that joined no incident are forgotten first.
+    static let maxTracks = 2_000_000
+
+    // MARK: input
+
+    /// An alert as stored after a delivery at `now` (microseconds).
+    public mutating func observe(_ alert: Alert, at now: Int64) {
+        alertsReceived += 1
+        let fingerprint = alert.fingerprint
+        let resolved = alert.endsAt.micros <= now
+        var wasFiring = false
+        if var track = tracks[fingerprint] {
+            wasFiring = track.firing
+            track.deliveries += 1
+            if alert.startsAt.micros != track.episodeStart, !track.firing || alert.startsAt.micros > track.episodeStart {
+                // A new episode: the alert resolved and fired again (or its sender restarted it).
+                track.episodes += 1
+                track.episodeStart = alert.startsAt.micros
+                if !resolved, let index = track.incident { refire(index: resolve(index), fingerprint: fingerprint, now: now) }
+            }
+            track.endsAt = alert.endsAt.micros
+            track.firing = !resolved
+            if resolved { track.resolvedAt = track.resolvedAt.map { min($0, alert.endsAt.micros) } ?? alert.endsAt.micros } else { track.resolvedAt = nil }
+            tracks[fingerprint] = track
+        } else {
+            if tracks.count >= Self.maxTracks { forgetIdle() }
+            let service = alert.labels[settings.serviceLabel].flatMap { $0.isEmpty ? nil : $0 }
+            let host = alert.labels[settings.hostLabel].map(Self.hostPart).flatMap { $0.isEmpty ? nil : $0 }
+            tracks[fingerprint] = Track(labels: alert.labels, service: service, host: host, episodeStart: alert.startsAt.micros,
+                                        endsAt: alert.endsAt.micros, firing: !resolved, resolvedAt: resolved ? alert.endsAt.micros : nil,
+                                        episodes: 1, deliveries: 1)
+        }
+        if resolved, wasFiring, let index = tracks[fingerprint]?.incident {
+            add(.init(at: alert.endsAt.micros, kind: "alert_resolved", detail: fingerprint.description, by: "vane"), to: resolve(index))
+        }
+    }
+
+    /// A change event (a deploy, a configuration change, a rollout).
+    public mutating func record(_ change: OpsChange) {
+        changes.append(change)
+        if changes.count > 100_000 { changes.removeFirst(changes.count - 100_000) }
+    }
+
+    /// `host:port` → `host` (also `[v6]:port`).
+    static func hostPart(_ instance: String) -> String {
+        if instance.hasPrefix("["), let close = instance.firstIndex(of: "]") {
+            return String(instance[instance.index(after: instance.startIndex)..<close])
+        }
+        if let colon = instance.lastIndex(of: ":"), instance.firstIndex(of: ":") == colon { return String(instance[..<colon]) }
+        return instance
+    }
+
+    mutating func forgetIdle() {
+        let idle = tracks.filter { !$0.value.firing && $0.value.incident == nil }.map(\.key)
+        for key in idle.prefix(max(1, tracks.count / 10)) { tracks[key] = nil }
+    }
+
+    // MARK: time
+
+    /// Moves the correlator's clock to `now`: alerts past their end resolve, alerts that have
+    /// fired long enough count and join or open incidents, incidents whose alerts all resolved
+    /// resolve.
+    public mutating func advance(to now: Int64) {
+        var due: [(at: Int64, fingerprint: Fingerprint)] = []
+        for (fingerprint, track) in tracks {
+            if track.firing, track.endsAt <= now {
+                tracks[fingerprint]!.firing = false
+                tracks[fingerprint]!.resolvedAt = track.endsAt
+            }
+            let t = tracks[fingerprint]!
+            let lasted = (t.firing ? now : (t.resolvedAt ?? now)) - t.episodeStart
+            if !t.qualified, lasted >= settings.qualifyAfter { due.append((t.episodeStart + settings.qualifyAfter, fingerprint)) }
+        }
+        due.sort { $0.at != $1.at ? $0.at < $1.at : $0.fingerprint < $1.fingerprint }
+        for (at, fingerprint) in due { qualify(fingerprint, at: at) }
+        for index in incidents.indices where incidents[index].state != .resolved && mergedInto[index] == nil {
+            let members = incidents[index].alerts.compactMap { tracks[$0] }
+            if !members.isEmpty, members.allSatisfy({ !$0.firing }) {
+                let at = members.compactMap(\.resolvedAt).max() ?? now
+                incidents[index].state = .resolved
+                incidents[index].resolvedAt = at
+                add(.init(at: at, kind: "resolved", detail: "all alerts resolved", by: "vane"), to: index)
+            }
+        }
+    }
+
+    mutating func qualify(_ fingerprint: Fingerprint, at: Int64) {
+        guard var track = tracks[fingerprint] else { return }
+        track.qualified = true
+        tracks[fingerprint] = track
+        var related: [Int] = []
+        for index in incidents.indices where mergedInto[index] == nil {
+            let incident = incidents[index]
+            if incident.state == .resolved, let resolvedAt = incident.resolvedAt, at - resolvedAt > settings.cooldown { continue }
+            guard track.episodeStart <= incident.lastAlertAt + settings.window, isRelated(track, to: incident) else { continue }
+            // A change to the alert's own service after the incident began, shortly before the
+            // alert, explains it better than the incident does: it starts its own.
+            if let service = track.service, !incident.services.contains(service),
+               changes.contains(where: { $0.service == service && $0.at > incident.firstAlertAt && $0.at <= track.episodeStart
+                   && track.episodeStart - $0.at <= 2 * settings.changeDecay }) {
+                continue
+            }
+            related.append(index)
+        }
+        let index: Int
+        if let first = related.first {
+            index = first
+            for other in related.dropFirst() { merge(other, into: first, at: at) }
+            if incidents[index].state == .resolved {
+                incidents[index].state = .open
+                incidents[index].resolvedAt = nil
+                add(.init(at: at, kind: "reopened", detail: fingerprint.description, by: "vane"), to: index)
+            }
+        } else {
+            index = incidents.count
+            nextID += 1
+            incidents.append(Incident(id: "\(idPrefix)\(nextID)", state: .open, alerts: [], services: [], hosts: [], openedAt: at, resolvedAt: nil,
+                                      firstAlertAt: track.episodeStart, lastAlertAt: track.episodeStart, timeline: []))
+            add(.init(at: at, kind: "opened", detail: fingerprint.description, by: "vane"), to: index)
+        }
+        join(fingerprint, track: track, index: index, at: at)
+    }
+
+    mutating func join(_ fingerprint: Fingerprint, track: Track, index: Int, at: Int64) {
+        tracks[fingerprint]!.incident = index
+        incidents[index].alerts.append(fingerprint)
+        if let service = track.service { incidents[index].services.insert(service) }
+        if let host = track.host { incidents[index].hosts.insert(host) }
+        incidents[index].firstAlertAt = min(incidents[index].firstAlertAt, track.episodeStart)
+        incidents[index].lastAlertAt = max(incidents[index].lastAlertAt, track.episodeStart)
+        add(.init(at: at, kind: "alert_joined", detail: "\(fingerprint) \(track.labels)", by: "vane"), to: index)
+    }
+
+    mutating func merge(_ other: Int, into target: Int, at: Int64) {
+        for fingerprint in incidents[other].alerts {
+            guard let track = tracks[fingerprint] else { continue }
+            join(fingerprint, track: track, index: target, at: at)
+        }
+        incidents[target].openedAt = min(incidents[target].openedAt, incidents[other].openedAt)
+        incidents[other].alerts = []
+        incidents[other].state = .resolved
+        incidents[other].resolvedAt = at
+        mergedInto[other] = target
+        add(.init(at: at, kind: "merged", detail: "\(incidents[other].id) merged in", by: "vane"), to: target)
+    }
+
+    mutating func refire(index: Int, fingerprint: Fingerprint, now: Int64) {
+        add(.init(at: now, kind: "alert_fired_again", detail: fingerprint.description, by: "vane"), to: index)
+        if incidents[index].state == .resolved, let resolvedAt = incidents[index].resolvedAt, now - resolvedAt <= settings.cooldown {
+            incidents[index].state = .open
+            incidents[index].resolvedAt = nil
+            add(.init(at: now, kind: "reopened", detail: fingerprint.description, by: "vane"), to: index)
+        }
+    }
+
+    func resolve(_ index: Int) -> Int {
+        var index = index
+        while let next = mergedInto[index] { index = next }
+        return index
+    }
+
+    mutating func add(_ event: Incident.Event, to index: Int) {
+        if incidents[index].timeline.count < 10_000 { incidents[index].timeline.append(event) }
+    }
+
+    /// Whether an alert belongs with an incident: its service is a member's or adjacent to one,
+    /// or its host is one the incident implicates.
+    func isRelated(_ track: Track, to incident: Incident) -> Bool {
+        if let service = track.service {
+            if incident.services.contains(service) { return true }
+            for member in incident.services where graph.adjacent(service, member) { return true }
+        }
+        if let host = track.host, incident.hosts.contains(host) {
+            let onHost = incident.alerts.compactMap { tracks[$0] }.filter { $0.host == host }
+            if onHost.contains(where: { $0.service == nil }) || onHost.count >= 2 || track.service == nil { return true }
+            // Services on one host failing within moments of each other: the host is the link.
+            if onHost.contains(where: { abs($0.episodeStart - track.episodeStart) <= Self.hostCoincidence }) { return true }
+        }
+        return false
+    }
+
+    /// The incidents, merged ones left out.
+    public var liveIncidents: [Incident] {
+        incidents.indices.filter { mergedInto[$0] == nil }.map { incidents[$0] }
+    }
+
+    /// The labels of a tracked alert.
+    public func labels(of fingerprint: Fingerprint) -> LabelSet? { tracks[fingerprint]?.labels }
+}
