@@ -71,7 +71,7 @@ struct ConfigFileTests {
         let error = Self.refusal("server:\n  port: 5000\ndeployment:\n  x: 1\n")
         #expect(error?.line == 3)
         #expect(error?.message.contains("unknown key 'deployment'") == true)
-        #expect(error?.message.contains("server, storage") == true)
+        #expect(error?.message.contains("server") == true && error?.message.contains("storage") == true)
         #expect(error?.description.hasPrefix("vane.yaml:3: ") == true)
     }
 
