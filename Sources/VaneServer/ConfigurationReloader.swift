@@ -22,9 +22,11 @@ public final class ConfigurationReloader: Sendable {
     public let live: LiveSettings
     /// Where a changed `alerting:` section goes; nil where nothing takes it.
     let alerting: Alerting?
+    /// Where changed `services:` and `incidents:` sections go.
+    let incidents: IncidentService?
 
     public init(file: String?, flags: VaneServerSettings, environment: VaneServerSettings, variables: [String: String],
-                running: VaneServerConfiguration, live: LiveSettings, alerting: Alerting? = nil) {
+                running: VaneServerConfiguration, live: LiveSettings, alerting: Alerting? = nil, incidents: IncidentService? = nil) {
         self.file = file
         self.flags = flags
         self.environment = environment
@@ -32,6 +34,7 @@ public final class ConfigurationReloader: Sendable {
         self.running = Mutex(running)
         self.live = live
         self.alerting = alerting
+        self.incidents = incidents
     }
 
     /// What a reload did.
@@ -92,6 +95,11 @@ public final class ConfigurationReloader: Sendable {
             if next.alerting != running.alerting {
                 applied.append("alerting")
                 alerting?.apply(next.alerting)
+            }
+            if next.services != running.services || next.incidents != running.incidents {
+                if next.services != running.services { applied.append("services") }
+                if next.incidents != running.incidents { applied.append("incidents") }
+                incidents?.apply(graph: next.services, settings: next.incidents)
             }
             running = next
             live.replace(with: LiveSettings.Snapshot(crossSite: next.crossSite, authentication: next.authentication))

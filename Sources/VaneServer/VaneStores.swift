@@ -26,6 +26,8 @@ public struct VaneStores: Sendable {
     public let experiments: ExperimentService
     /// Alerts as Alertmanager's API takes them, silences, and their routing configuration.
     public let alerting: Alerting
+    /// Incidents folded from the alerts, and the changes they are ranked against.
+    public let incidents: IncidentService
 
     /// Every migration of every domain, in order.
     public static var migrations: SchemaMigrations {
@@ -69,12 +71,25 @@ public struct VaneStores: Sendable {
         let resolver = ModelResolver(tracking: tracking, registry: registry, artifacts: artifacts)
         self.models = RegistryModelCatalog(resolver: resolver, registry: registry)
         self.changes = SQLiteChangeLog(database: database)
+        self.alerting = Alerting(clock: clock)
+        self.incidents = IncidentService(alerting: alerting, graph: .empty, clock: clock)
         let log = predictionDirectory.map {
             PredictionLog(directory: $0, settings: settings, clock: clock)
         }
         self.deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: resolver,
-                                             catalog: models, clock: clock, changes: changes, predictionLog: log)
+                                             catalog: models, clock: clock, changes: ChangeFanout([changes, incidents]),
+                                             predictionLog: log)
         self.experiments = ExperimentService(deployments: deployments, store: SQLiteFeedbackStore(database: database), clock: clock)
-        self.alerting = Alerting(clock: clock)
+    }
+}
+
+/// Records every change with each of its recorders (the change log, the incident engine).
+public struct ChangeFanout: ChangeRecorder {
+    let recorders: [any ChangeRecorder]
+
+    public init(_ recorders: [any ChangeRecorder]) { self.recorders = recorders }
+
+    public func record(_ event: ChangeEvent) async {
+        for recorder in recorders { await recorder.record(event) }
     }
 }

@@ -120,13 +120,18 @@ struct ServerCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         stores.alerting.apply(configuration.alerting)
+        stores.incidents.apply(graph: configuration.services, settings: configuration.incidents)
+        // The changes of the last hour are suspects again after a restart.
+        let since = Int64(Date().timeIntervalSince1970 * 1000) - configuration.incidents.changeLookback / 1000
+        for event in (try? await stores.changes.events(since: since, limit: 100_000)) ?? [] { await stores.incidents.record(event) }
         let reloader = ConfigurationReloader(file: configPath, flags: flags, environment: environment, variables: env,
-                                             running: configuration, live: LiveSettings(configuration), alerting: stores.alerting)
+                                             running: configuration, live: LiveSettings(configuration), alerting: stores.alerting,
+                                             incidents: stores.incidents)
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
         let dispatcher = Dispatcher(alerting: stores.alerting, transport: HTTPNotificationTransport(),
                                     externalURL: "http://\(configuration.host):\(configuration.port)", logger: logger)
         var services: [any Service] = [app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer,
-                                       RolloutController(deployments: stores.deployments), dispatcher]
+                                       RolloutController(deployments: stores.deployments), dispatcher, stores.incidents]
         if let log = stores.deployments.predictionLog { services.append(log) }
         try await VaneServiceGroup.run(services, logger: logger)
         try stores.database.close()

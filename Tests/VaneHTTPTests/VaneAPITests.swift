@@ -7,6 +7,7 @@ import VaneCore
 import VaneModels
 import VaneServing
 import VaneStorage
+import VaneOps
 @testable import VaneHTTP
 
 /// Vane's own API under `/api/vane/v1`: its OpenAPI document says exactly what the router
@@ -29,7 +30,10 @@ struct VaneAPITests {
         let auth = AuthService(store: SQLiteAuthStore(database: database))
         let deployments = DeploymentService(store: SQLiteDeploymentStore(database: database), resolver: ModelResolver(),
                                             catalog: SingleModelCatalog(ServedModel(name: "unused", version: nil, model: UnusedModel())))
-        return Set(VaneAPIRoutes<VaneRequestContext>(surfaces: [], auth: auth, deployments: deployments).routes.map { route in
+        let alerting = Alerting()
+        let incidents = IncidentService(alerting: alerting, graph: .empty)
+        return Set(VaneAPIRoutes<VaneRequestContext>(surfaces: [], auth: auth, deployments: deployments, alerting: alerting,
+                                                     incidents: incidents).routes.map { route in
             let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return Operation(method: route.method.rawValue, path: base + "/" + path.joined(separator: "/"))
         })

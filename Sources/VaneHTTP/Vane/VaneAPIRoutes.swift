@@ -5,6 +5,7 @@ import HummingbirdAuth
 import NIOCore
 import VaneAuth
 import VaneCore
+import VaneOps
 import VaneServer
 import VaneServing
 
@@ -43,6 +44,11 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
     var deployments: DeploymentService? = nil
     /// Feedback and experiments on the deployments.
     var experiments: ExperimentService? = nil
+    /// The alerts and the incidents, for the routes of ``opsRoutes``; nil serves none.
+    var alerting: Alerting? = nil
+    var incidents: IncidentService? = nil
+    /// Where changes posted to `changes` are kept (the change log).
+    var changes: (any ChangeRecorder)? = nil
 
     /// Every route of the surface, in the order they are registered.
     var routes: [Route] {
@@ -53,7 +59,7 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
                          body: .init(byteBuffer: ByteBuffer(string: VaneOpenAPI.document)))
             },
             Route(method: .post, path: "-/reload") { _, context in try reload(context) },
-        ] + authRoutes + deploymentRoutes
+        ] + authRoutes + deploymentRoutes + opsRoutes
     }
 
     /// `POST -/reload`: reads the configuration file again, as `SIGHUP` does. A file with an

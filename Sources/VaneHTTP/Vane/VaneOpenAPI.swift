@@ -322,10 +322,10 @@ enum VaneOpenAPI {
               "default": {"$ref": "#/components/responses/Error"}
             }
           }
-        }
+        }\#(VaneOpenAPI.opsPaths)
       },
       "components": {
-        "schemas": {
+        "schemas": {\#(VaneOpenAPI.opsSchemas)
           "Error": {
             "type": "object",
             "required": ["error"],

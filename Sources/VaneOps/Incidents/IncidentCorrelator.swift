@@ -48,10 +48,10 @@ public struct IncidentCorrelator: Sendable {
         var deliveries = 0
     }
 
-    public let settings: Settings
-    public let graph: ServiceGraph
+    public internal(set) var settings: Settings
+    public internal(set) var graph: ServiceGraph
     var tracks: [Fingerprint: Track] = [:]
-    public private(set) var incidents: [Incident] = []
+    public internal(set) var incidents: [Incident] = []
     public private(set) var changes: [OpsChange] = []
     /// Incident index → the index it was merged into.
     var mergedInto: [Int: Int] = [:]
