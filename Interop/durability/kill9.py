@@ -79,6 +79,31 @@ for i in range(60):
         predicted.append((f"k9-{i}", json.loads(answer)["model_version"]))
 time.sleep(2.5)                                # the log's writer runs once a second
 
+# Alerts and silences: acknowledged ones survive the kill too (the alert journal is synced
+# before POST /api/v2/alerts answers; each silence before POST /api/v2/silences does).
+alerts_acked = []
+alert_lock = threading.Lock()
+silence = {"matchers": [{"name": "alertname", "value": "K9-0", "isRegex": False, "isEqual": True}],
+           "startsAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+           "endsAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600)), "createdBy": "kill9", "comment": "c"}
+_, body = call(base, "POST", "/api/v2/silences", silence)
+silence_id = json.loads(body)["silenceID"]
+
+
+def alert_writer():
+    for i in range(2000):                      # bounded
+        if stop.is_set():
+            return
+        batch = [{"labels": {"alertname": f"K9-{i}", "n": str(j)}} for j in range(10)]
+        try:
+            status, _ = call(base, "POST", "/api/v2/alerts", batch)
+        except OSError:
+            return
+        if status == 200:
+            with alert_lock:
+                alerts_acked.append(i)
+
+
 acked = {}          # run_id -> number of acknowledged batches
 acked_lock = threading.Lock()
 artifacts = []
@@ -116,7 +141,7 @@ def writer(n):
                 return
 
 
-threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)] + [threading.Thread(target=alert_writer)]
 for t in threads:
     t.start()
 time.sleep(1.5)                                # let writes flow, then pull the plug mid-stream
@@ -145,6 +170,17 @@ try:
         _, got = call(base, "GET", "/api/2.0/mlflow-artifacts/artifacts/" + path)
         check(got == payload, f"artifact {path} intact")
     check(len(predicted) == 60, f"the deployment answered 60 requests before the kill (got {len(predicted)})")
+    with alert_lock:
+        posted = list(alerts_acked)
+    check(len(posted) > 0, "some alert batches were acknowledged before the kill")
+    _, b = call(base, "GET", "/api/v2/alerts")
+    present = {a["labels"]["alertname"] for a in json.loads(b)}
+    missing = [i for i in posted if f"K9-{i}" not in present]
+    check(not missing, f"{len(posted)} alert batches acknowledged, {len(missing)} missing after the restart")
+    _, b = call(base, "GET", f"/api/v2/silence/{silence_id}")
+    check(json.loads(b)["status"]["state"] == "active", "the silence acknowledged before the kill is there and active")
+    check(any(silence_id in a["status"]["silencedBy"] for a in json.loads(call(base, "GET", "/api/v2/alerts")[1])
+              if a["labels"]["alertname"] == "K9-0"), "it still silences its alerts")
     try:
         status, answer = call(base, "POST", "/api/vane/v1/deployments/kd/feedback",
                               [{"request_id": rid, "reward": 1} for rid, _ in predicted])
@@ -162,6 +198,6 @@ finally:
     rc = proc.wait(timeout=20)
 check(rc == 0, f"SIGTERM stops the server with exit status 0 (got {rc})")
 check("stopped" in open(os.path.join(data, "server.log")).read(), "the server logs its orderly stop")
-print(f"acknowledged: {sum(snapshot.values())} batches over {len(snapshot)} runs, {len(blobs)} artifacts")
+print(f"acknowledged: {sum(snapshot.values())} batches over {len(snapshot)} runs, {len(blobs)} artifacts, {len(alerts_acked)} alert batches")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

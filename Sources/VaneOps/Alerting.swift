@@ -12,8 +12,12 @@ public final class Alerting: Sendable {
     public let started: WireTime
     private let observers = Mutex<[any AlertObserver]>([])
 
+    /// Where stored alerts are written before a post is acknowledged; nil keeps them in memory only.
+    public let journal: AlertJournal?
+
     public init(config: AlertingConfig = .standard, store: AlertStore = AlertStore(), silences: SilenceBook = SilenceBook(),
-                clock: any VaneClock = SystemClock()) {
+                journal: AlertJournal? = nil, clock: any VaneClock = SystemClock()) {
+        self.journal = journal
         self.configuration = Mutex(config)
         self.store = store
         self.silences = silences
@@ -43,8 +47,19 @@ public final class Alerting: Sendable {
         public var errors: [String]
     }
 
-    /// Takes posted alerts the way `POST /api/v2/alerts` does.
-    public func post(_ posted: [PostedAlert]) -> PostOutcome {
+    /// Takes posted alerts the way `POST /api/v2/alerts` does and returns once what was stored
+    /// is on disk (with a ``journal``).
+    public func postDurably(_ posted: [PostedAlert]) async throws -> PostOutcome {
+        let (outcome, stored) = take(posted)
+        if let journal { try await journal.append(stored) }
+        return outcome
+    }
+
+    /// Takes posted alerts the way `POST /api/v2/alerts` does, in memory.
+    @discardableResult
+    public func post(_ posted: [PostedAlert]) -> PostOutcome { take(posted).0 }
+
+    func take(_ posted: [PostedAlert]) -> (PostOutcome, [Alert]) {
         let now = now()
         let timeout = config.resolveTimeout
         var valid: [Alert] = []
@@ -61,7 +76,7 @@ public final class Alerting: Sendable {
             for observer in observers.withLock({ $0 }) { observer.alertsReceived(posted: valid, stored: stored, now: now.micros) }
         }
         if refused > 0 { errors.append("\(refused) alerts refused: Vane holds at most \(store.limit) alerts") }
-        return PostOutcome(stored: stored.count, errors: errors)
+        return (PostOutcome(stored: stored.count, errors: errors), stored)
     }
 
     /// An alert's state as the API reports it.

@@ -69,6 +69,8 @@ public struct VaneDataDirectory: Sendable, Equatable {
     public var databasePath: String { (path as NSString).appendingPathComponent("vane.db") }
     /// `<path>/artifacts`.
     public var artifactRoot: String { (path as NSString).appendingPathComponent("artifacts") }
+    /// The operations side: silences, the alert journal, the notification log, the incidents.
+    public var opsRoot: String { (path as NSString).appendingPathComponent("ops") }
     /// The deployments' prediction log: one folder per deployment, one per hour below it.
     public var predictionRoot: String { (path as NSString).appendingPathComponent("predictions") }
     /// Whether the database file exists (a directory Vane has opened at least once).

@@ -28,6 +28,10 @@ public struct VaneStores: Sendable {
     public let alerting: Alerting
     /// Incidents folded from the alerts, and the changes they are ranked against.
     public let incidents: IncidentService
+    /// What the dispatcher has sent (decides what it sends next).
+    public let notificationLog: NotificationLog
+    /// Writes the notification log and the incidents periodically and at shutdown; nil in memory.
+    public let opsSnapshots: OpsSnapshots?
 
     /// Every migration of every domain, in order.
     public static var migrations: SchemaMigrations {
@@ -55,13 +59,15 @@ public struct VaneStores: Sendable {
         let database = try openDatabase(dataDirectory: dataDirectory)
         try database.migrate(migrations)
         return try VaneStores(database: database, artifacts: LocalArtifactStore(root: VaneDataDirectory(dataDirectory).artifactRoot),
-                              predictionDirectory: VaneDataDirectory(dataDirectory).predictionRoot, predictionLog: predictionLog)
+                              predictionDirectory: VaneDataDirectory(dataDirectory).predictionRoot, predictionLog: predictionLog,
+                              opsDirectory: VaneDataDirectory(dataDirectory).opsRoot)
     }
 
     /// Stores over an already-migrated database (tests use an in-memory one); deployments log
     /// their predictions under `predictionDirectory` (none without it).
     public init(database: VaneDatabase, artifacts: any ArtifactStore, predictionDirectory: String? = nil,
-                predictionLog settings: PredictionLog.Settings = .init(), clock: any VaneClock = SystemClock()) throws {
+                predictionLog settings: PredictionLog.Settings = .init(), opsDirectory: String? = nil,
+                clock: any VaneClock = SystemClock()) throws {
         self.database = database
         // MLflow's input rules are checked in front of the stores, which receive validated input.
         self.tracking = ValidatingTrackingStore(try SQLiteTrackingStore(database: database, clock: clock))
@@ -71,8 +77,19 @@ public struct VaneStores: Sendable {
         let resolver = ModelResolver(tracking: tracking, registry: registry, artifacts: artifacts)
         self.models = RegistryModelCatalog(resolver: resolver, registry: registry)
         self.changes = SQLiteChangeLog(database: database)
-        self.alerting = Alerting(clock: clock)
-        self.incidents = IncidentService(alerting: alerting, graph: .empty, clock: clock)
+        if let opsDirectory {
+            let loaded = try OpsSnapshots.load(directory: opsDirectory, clock: clock)
+            self.alerting = loaded.alerting
+            self.notificationLog = loaded.notificationLog
+            self.incidents = loaded.incidents
+            self.opsSnapshots = OpsSnapshots(directory: opsDirectory, incidents: loaded.incidents, notificationLog: loaded.notificationLog,
+                                             journal: loaded.alerting.journal, silences: loaded.alerting.silences, clock: clock)
+        } else {
+            self.alerting = Alerting(clock: clock)
+            self.notificationLog = NotificationLog()
+            self.incidents = IncidentService(alerting: alerting, graph: .empty, clock: clock)
+            self.opsSnapshots = nil
+        }
         let log = predictionDirectory.map {
             PredictionLog(directory: $0, settings: settings, clock: clock)
         }

@@ -128,10 +128,12 @@ struct ServerCommand: AsyncParsableCommand {
                                              running: configuration, live: LiveSettings(configuration), alerting: stores.alerting,
                                              incidents: stores.incidents)
         let app = VaneApplication.make(configuration: configuration, stores: stores, reloader: reloader, logger: logger)
-        let dispatcher = Dispatcher(alerting: stores.alerting, transport: HTTPNotificationTransport(),
+        let dispatcher = Dispatcher(alerting: stores.alerting, transport: HTTPNotificationTransport(), log: stores.notificationLog,
                                     externalURL: "http://\(configuration.host):\(configuration.port)", logger: logger)
         var services: [any Service] = [app, ReloadOnHangupService(reloader: reloader, logger: logger), stores.deployments.shadowScorer,
                                        RolloutController(deployments: stores.deployments), dispatcher, stores.incidents]
+        // Shut down in reverse order: the state is written last, after the server stopped taking requests.
+        if let snapshots = stores.opsSnapshots { services.insert(snapshots, at: 0) }
         if let log = stores.deployments.predictionLog { services.append(log) }
         try await VaneServiceGroup.run(services, logger: logger)
         try stores.database.close()

@@ -24,7 +24,7 @@ struct AlertmanagerRoutes<Context: RequestContext>: Sendable {
     }
 
     func addRoutes(to group: RouterGroup<Context>) {
-        group.post("alerts") { request, _ in try await postAlerts(request) }
+        group.post("alerts") { request, context in try await postAlerts(request, context: context) }
         group.get("alerts") { request, _ in try getAlerts(request) }
         group.get("alerts/groups") { request, _ in try getGroups(request) }
         group.get("silences") { request, _ in try getSilences(request) }
@@ -37,10 +37,14 @@ struct AlertmanagerRoutes<Context: RequestContext>: Sendable {
 
     // MARK: alerts
 
-    func postAlerts(_ request: Request) async throws -> Response {
+    func postAlerts(_ request: Request, context: Context) async throws -> Response {
         let bytes = try await BodyReader.collect(request, limit: Self.maxBodySize)
         let posted = try AlertmanagerWire.postedAlerts(bytes, maxValues: Self.maxValues)
-        let outcome = alerting.post(posted)
+        let outcome: Alerting.PostOutcome
+        do { outcome = try await alerting.postDurably(posted) } catch {
+            context.logger.error("cannot write the alert journal", metadata: ["error": "\(error)"])
+            throw AlertmanagerError.text("the alerts could not be stored", status: .serviceUnavailable)
+        }
         guard outcome.errors.isEmpty else { throw AlertmanagerError.text(outcome.errors.joined(separator: "; ")) }
         return Response(status: .ok)
     }

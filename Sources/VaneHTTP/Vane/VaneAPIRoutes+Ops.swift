@@ -250,7 +250,7 @@ extension VaneAPIRoutes {
             posted.append(PostedAlert(labels: pairs(labels), annotations: annotations, startsAt: time("startsAt"),
                                       endsAt: resolved ? time("endsAt") : nil, generatorURL: generator))
         }
-        let outcome = alerting.post(posted)
+        let outcome = try await alerting.postDurably(posted)
         guard outcome.errors.isEmpty else { throw VaneError.invalid(outcome.errors.joined(separator: "; ")) }
         var w = JSONWriter()
         w.beginObject()

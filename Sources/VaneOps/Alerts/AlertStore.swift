@@ -50,6 +50,17 @@ public final class AlertStore: Sendable {
         }
     }
 
+    /// Takes back alerts read from disk at start (as they were stored), leaving out those resolved
+    /// for longer than ``gcInterval``.
+    public func restore(_ alerts: [Alert], now: Int64) {
+        state.withLock { state in
+            for alert in alerts where now - alert.endsAt.micros < gcInterval {
+                state.alerts[alert.fingerprint] = alert
+            }
+            state.lastCollection = now
+        }
+    }
+
     /// The alert with `fingerprint`, resolved or not.
     public func alert(_ fingerprint: Fingerprint) -> Alert? { state.withLock { $0.alerts[fingerprint] } }
 

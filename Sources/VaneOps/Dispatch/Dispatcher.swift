@@ -78,6 +78,9 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
         self.logger = logger
         self.state = Mutex(State(config: alerting.config))
         alerting.subscribe(self)
+        // Alerts read back from disk at start go to their groups (the notification log says
+        // what was already sent).
+        configurationChanged(alerting.config)
     }
 
     func nowMicros() -> Int64 { clock.nowMillis() * 1000 }

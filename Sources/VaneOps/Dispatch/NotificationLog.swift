@@ -1,8 +1,9 @@
+import Foundation
 import Synchronization
 
 /// What was last sent for one group to one integration: the alerts that were firing and
 /// resolved in it, and when. Alertmanager's `nflog` entry.
-public struct NotificationEntry: Sendable, Equatable {
+public struct NotificationEntry: Sendable, Equatable, Codable {
     public var firing: Set<Fingerprint>
     public var resolved: Set<Fingerprint>
     /// Microseconds since the epoch.
@@ -39,6 +40,15 @@ public final class NotificationLog: Sendable {
 
     public func log(_ key: String, firing: Set<Fingerprint>, resolved: Set<Fingerprint>, now: Int64) {
         entries.withLock { $0[key] = NotificationEntry(firing: firing, resolved: resolved, timestamp: now, expiresAt: now + retention) }
+    }
+
+    /// The log as JSON, for a snapshot file.
+    public func snapshot() throws -> [UInt8] { Array(try JSONEncoder().encode(all())) }
+
+    /// A log read from a snapshot file (entries past retention left out).
+    public static func restore(_ bytes: [UInt8], now: Int64) throws -> NotificationLog {
+        let entries = try JSONDecoder().decode([String: NotificationEntry].self, from: Data(bytes))
+        return NotificationLog(entries: entries.filter { $0.value.expiresAt > now })
     }
 
     /// Every entry, for a snapshot.

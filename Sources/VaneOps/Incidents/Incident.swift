@@ -1,12 +1,12 @@
 /// One fault as Vane sees it: the alerts that belong to it, the services and hosts they touch,
 /// and what happened to it, in order.
-public struct Incident: Sendable, Equatable {
-    public enum State: String, Sendable {
+public struct Incident: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable {
         case open, acknowledged, resolved
     }
 
     /// An entry of the timeline.
-    public struct Event: Sendable, Equatable {
+    public struct Event: Sendable, Equatable, Codable {
         /// Microseconds since the epoch.
         public var at: Int64
         /// `opened`, `alert_joined`, `alert_resolved`, `alert_fired_again`, `change`, `acknowledged`,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Folds alerts into incidents as they arrive, on whatever clock feeds it (the server's, or a
 /// recorded stream's in `vane ops replay`).
 ///
@@ -34,7 +36,7 @@ public struct IncidentCorrelator: Sendable {
         public init() {}
     }
 
-    struct Track: Sendable {
+    struct Track: Sendable, Codable {
         var labels: LabelSet
         var service: String?
         var host: String?
@@ -58,7 +60,7 @@ public struct IncidentCorrelator: Sendable {
     var nextID = 0
     let idPrefix: String
     /// The incident a fingerprint joined, for the API.
-    public private(set) var alertsReceived = 0
+    public internal(set) var alertsReceived = 0
 
     public init(graph: ServiceGraph, settings: Settings = Settings(), idPrefix: String = "inc-") {
         self.graph = graph
@@ -257,4 +259,36 @@ public struct IncidentCorrelator: Sendable {
 
     /// The labels of a tracked alert.
     public func labels(of fingerprint: Fingerprint) -> LabelSet? { tracks[fingerprint]?.labels }
+}
+
+extension IncidentCorrelator {
+    /// What survives a restart: the incidents, the alerts that belong to them or still fire,
+    /// the changes and the counters.
+    struct Snapshot: Codable {
+        var incidents: [Incident]
+        var tracks: [Fingerprint: Track]
+        var changes: [OpsChange]
+        var mergedInto: [Int: Int]
+        var nextID: Int
+        var alertsReceived: Int
+    }
+
+    /// The state as JSON.
+    public func snapshot() throws -> [UInt8] {
+        let kept = tracks.filter { $0.value.incident != nil || $0.value.firing }
+        let snapshot = Snapshot(incidents: incidents, tracks: kept, changes: changes, mergedInto: mergedInto, nextID: nextID,
+                                alertsReceived: alertsReceived)
+        return Array(try JSONEncoder().encode(snapshot))
+    }
+
+    /// Takes back a state written by ``snapshot()``.
+    public mutating func restore(_ bytes: [UInt8]) throws {
+        let snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(bytes))
+        incidents = snapshot.incidents
+        tracks = snapshot.tracks
+        changes = snapshot.changes
+        mergedInto = snapshot.mergedInto
+        nextID = snapshot.nextID
+        alertsReceived = snapshot.alertsReceived
+    }
 }

@@ -33,13 +33,17 @@ public final class IncidentService: AlertObserver, Service, Sendable {
     let clock: any VaneClock
     let tick: Duration
     let logger: Logger
+    /// Where the incidents are written after a person acts on one; nil keeps them in memory.
+    let snapshotPath: String?
     let metrics: (alerts: Counter, opened: Counter, open: Gauge, perIncident: Gauge, mttd: Gauge, mttr: Gauge, noise: Gauge)
 
     /// The label that marks Vane's own incident alerts (the engine does not correlate them).
     public static let incidentLabel = "vane_incident"
 
     public init(alerting: Alerting, graph: ServiceGraph, settings: IncidentCorrelator.Settings = .init(), clock: any VaneClock = SystemClock(),
-                tick: Duration = .seconds(1), logger: Logger = Logger(label: "vane.incidents"), metricsFactory: (any MetricsFactory)? = nil) {
+                tick: Duration = .seconds(1), logger: Logger = Logger(label: "vane.incidents"), metricsFactory: (any MetricsFactory)? = nil,
+                snapshotPath: String? = nil) {
+        self.snapshotPath = snapshotPath
         self.alerting = alerting
         self.clock = clock
         self.tick = tick
@@ -94,7 +98,7 @@ public final class IncidentService: AlertObserver, Service, Sendable {
 
     public func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: tick)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
             step()
         }
     }
@@ -174,7 +178,32 @@ public final class IncidentService: AlertObserver, Service, Sendable {
         return try state.withLock { (state: inout State) throws(VaneError) -> Incident in
             let incident = try state.correlator.act(on: id, action: action, by: by, comment: comment, at: now)
             if action != .acknowledge { state.resolvedByPeople += 1 }
+            if let snapshotPath {
+                do { try DurableFile.replace(snapshotPath, with: try state.correlator.snapshot(), what: "the incidents") } catch {
+                    throw VaneError(.unavailable, "The incident changed but could not be written: \(error)")
+                }
+            }
             return incident
+        }
+    }
+
+    /// Writes the incidents to ``snapshotPath`` now.
+    public func saveSnapshot() throws {
+        guard let snapshotPath else { return }
+        let bytes = try snapshot()
+        try DurableFile.replace(snapshotPath, with: bytes, what: "the incidents")
+    }
+
+    /// The engine's state as JSON (incidents, their alerts, firing alerts, changes).
+    public func snapshot() throws -> [UInt8] { try state.withLock { try $0.correlator.snapshot() } }
+
+    /// Takes back a state written by ``snapshot()``; incidents open before are not posted as
+    /// newly opened.
+    public func restore(_ bytes: [UInt8]) throws {
+        try state.withLock { state in
+            try state.correlator.restore(bytes)
+            let now = nowMicros()
+            for incident in state.correlator.liveIncidents where incident.state != .resolved { state.posted[incident.id] = now - 60_000_000 }
         }
     }
 

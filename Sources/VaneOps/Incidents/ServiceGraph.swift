@@ -92,7 +92,7 @@ public struct ServiceGraph: Sendable, Equatable {
 
 /// A change that may explain an incident: a deploy, a configuration change, a feature flag, a
 /// model rollout (`POST /api/vane/v1/changes`, or Vane's own deployment changes).
-public struct OpsChange: Sendable, Equatable {
+public struct OpsChange: Sendable, Equatable, Codable {
     public var id: String
     public var type: String
     public var service: String

@@ -1,7 +1,7 @@
 /// An alert's identity: Alertmanager's fingerprint of its label set (prometheus/common
 /// `labelSetToFingerprint`), FNV-1a 64 over the names in ascending order, each name and value
 /// followed by the byte 0xFF; written as 16 lower-case hex digits.
-public struct Fingerprint: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct Fingerprint: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The 64-bit value.
     public let value: UInt64
 

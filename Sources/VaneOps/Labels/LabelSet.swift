@@ -1,5 +1,5 @@
 /// One label: a name and its value.
-public struct Label: Sendable, Hashable {
+public struct Label: Sendable, Hashable, Codable {
     public var name: String
     public var value: String
 
@@ -11,7 +11,7 @@ public struct Label: Sendable, Hashable {
 
 /// A set of labels (or annotations), kept sorted by name with one value per name, and its
 /// fingerprint computed once.
-public struct LabelSet: Sendable, Hashable, Sequence, CustomStringConvertible {
+public struct LabelSet: Sendable, Hashable, Sequence, Codable, CustomStringConvertible {
     /// The labels in ascending order of name.
     public let labels: [Label]
     /// Alertmanager's fingerprint of the set.
@@ -37,6 +37,15 @@ public struct LabelSet: Sendable, Hashable, Sequence, CustomStringConvertible {
     /// A set from a dictionary.
     public init(_ dictionary: [String: String]) {
         self.init(sortedUnique: dictionary.map { Label($0.key, $0.value) }.sorted { $0.name < $1.name })
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode([String: String].self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(Dictionary(uniqueKeysWithValues: labels.map { ($0.name, $0.value) }))
     }
 
     init(sortedUnique labels: [Label]) {

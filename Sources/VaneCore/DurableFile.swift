@@ -1,0 +1,49 @@
+import Foundation
+
+/// Writes that are on disk when they return: appending with `fsync`, and replacing a file
+/// atomically (a temporary beside it, synced, renamed over it, the directory synced).
+public enum DurableFile {
+    /// Appends `bytes` to the file at `path` (created when missing) and syncs it; returns the
+    /// file's size after the write. `what` names the file in errors.
+    @discardableResult
+    public static func append(_ bytes: [UInt8], to path: String, what: String) throws(VaneError) -> UInt64 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw VaneError(.internalError, "cannot open \(what) \(path)") }
+        defer { close(fd) }
+        try writeAll(bytes, fd: fd, path: path, what: what)
+        guard fsync(fd) == 0 else { throw VaneError(.internalError, "cannot sync \(what) \(path)") }
+        return UInt64(max(0, lseek(fd, 0, SEEK_END)))
+    }
+
+    /// Replaces the file at `path` with `bytes`, atomically: a reader sees the old file or the
+    /// new one, and after a crash the new one is there once this returns.
+    public static func replace(_ path: String, with bytes: [UInt8], what: String) throws(VaneError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw VaneError(.internalError, "cannot create \(what) \(temporary)") }
+        defer { close(fd) }
+        try writeAll(bytes, fd: fd, path: temporary, what: what)
+        guard fsync(fd) == 0 else { throw VaneError(.internalError, "cannot sync \(what) \(temporary)") }
+        guard Foundation.rename(temporary, path) == 0 else { throw VaneError(.internalError, "cannot rename \(what) into \(path)") }
+        syncDirectory(of: path)
+    }
+
+    /// Syncs the directory holding `path`, so that a created or renamed file's name is durable.
+    public static func syncDirectory(of path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    static func writeAll(_ bytes: [UInt8], fd: Int32, path: String, what: String) throws(VaneError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw VaneError(.internalError, "cannot write \(what) \(path)") }
+            offset += n
+        }
+    }
+}
