@@ -167,6 +167,23 @@ alerting:
         checks += 1
         assert "AlwaysFiring" in amtool_run("alert", "query", "alertname=AlwaysFiring")
         checks += 1
+
+        # Vane's own CLI for the same things.
+        server_args = ["--server", f"http://127.0.0.1:{vane_port}"]
+        def vane_run(*args, expect=0):
+            out = subprocess.run([vane_bin, *args, *server_args], capture_output=True, text=True, timeout=30)
+            if out.returncode != expect:
+                raise SystemExit(f"prometheus_amtool.py: FAIL: vane {' '.join(args)} exited {out.returncode}: {out.stderr.strip()}")
+            return out.stdout
+        assert "AlwaysFiring" in vane_run("alerts", "list", "alertname=AlwaysFiring")
+        sid = vane_run("silence", "add", "alertname=AlwaysFiring", "--comment=cli", "--duration=30m").strip()
+        assert "suppressed" in vane_run("alerts", "list", "alertname=AlwaysFiring")
+        assert sid in vane_run("silence", "list")
+        vane_run("silence", "expire", sid)
+        assert sid not in vane_run("silence", "list")
+        assert "bad matcher format" in subprocess.run([vane_bin, "alerts", "list", "oops", *server_args], capture_output=True, text=True, timeout=30).stderr
+        assert "ID" in vane_run("incidents", "list")
+        checks += 1
     finally:
         for p in (prom, vane):
             os.killpg(p.pid, signal.SIGTERM)
@@ -176,7 +193,7 @@ alerting:
                 os.killpg(p.pid, signal.SIGKILL)
         server.shutdown()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"prometheus_amtool.py: {checks} checks passed (Prometheus → Vane → webhook; amtool alert and silence commands)")
+    print(f"prometheus_amtool.py: {checks} checks passed (Prometheus → Vane → webhook; amtool and vane alert, silence and incident commands)")
     return 0
 
 

@@ -17,7 +17,7 @@ struct Vane: AsyncParsableCommand {
             """,
         version: VersionCommand.versionString,
         subcommands: [ServerCommand.self, ServeCommand.self, VersionCommand.self, DBCommand.self, GCCommand.self, TokenCommand.self, UserCommand.self, DeployCommand.self, PredictCommand.self,
-                      DriftCommand.self, QualityCommand.self, EvaluateCommand.self, AnomalyCommand.self, ForecastCommand.self, OpsCommand.self])
+                      DriftCommand.self, QualityCommand.self, EvaluateCommand.self, AnomalyCommand.self, ForecastCommand.self, OpsCommand.self, AlertsCommand.self, SilenceCommand.self, IncidentsCommand.self])
 
     /// Parses and runs the command; a usage error exits with status 2 (bad input), as the
     /// checks' documented statuses promise, instead of ArgumentParser's 64.

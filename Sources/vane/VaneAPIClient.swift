@@ -42,12 +42,21 @@ struct VaneAPIClient {
             return object
         }
 
-        /// The error message of Vane's shape, or the body's start.
+        /// The body as a JSON array of objects.
+        func list() throws -> [[String: Any]] {
+            guard let array = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]] else {
+                throw CLIError("the server's answer is not a JSON list: \(String(decoding: body.prefix(200), as: UTF8.self))")
+            }
+            return array
+        }
+
+        /// The error message of Vane's shape (or Alertmanager's), or the body's start.
         var errorMessage: String {
             if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
                let error = object["error"] as? [String: Any], let message = error["message"] as? String {
                 return message
             }
+            if let message = try? JSONSerialization.jsonObject(with: Data(body), options: .fragmentsAllowed) as? String { return message }
             return String(decoding: body.prefix(300), as: UTF8.self)
         }
     }
@@ -55,8 +64,8 @@ struct VaneAPIClient {
     let base: String
     let token: String?
 
-    init(_ options: ServerOptions) throws {
-        base = try options.baseURL() + "/api/vane/v1"
+    init(_ options: ServerOptions, prefix: String = "/api/vane/v1") throws {
+        base = try options.baseURL() + prefix
         token = options.bearer()
     }
 
