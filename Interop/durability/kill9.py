@@ -79,7 +79,7 @@ for i in range(60):
         predicted.append((f"k9-{i}", json.loads(answer)["model_version"]))
 time.sleep(2.5)                                # the log's writer runs once a second
 
-# Alerts and silences: acknowledged ones survive the kill too (the alert journal is synced
+# Alerts and silences: acknowledged ones survive the kill too (the alert journal is written
 # before POST /api/v2/alerts answers; each silence before POST /api/v2/silences does).
 alerts_acked = []
 alert_lock = threading.Lock()

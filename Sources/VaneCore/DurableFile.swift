@@ -15,6 +15,26 @@ public enum DurableFile {
         return UInt64(max(0, lseek(fd, 0, SEEK_END)))
     }
 
+    /// Appends `bytes` to the file at `path` (created when missing) without syncing: once this
+    /// returns the bytes are in the kernel's cache, so they survive the process being killed (not
+    /// the machine losing power until a ``sync(_:what:)``). Returns the file's size.
+    @discardableResult
+    public static func appendUnsynced(_ bytes: [UInt8], to path: String, what: String) throws(VaneError) -> UInt64 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw VaneError(.internalError, "cannot open \(what) \(path)") }
+        defer { close(fd) }
+        try writeAll(bytes, fd: fd, path: path, what: what)
+        return UInt64(max(0, lseek(fd, 0, SEEK_END)))
+    }
+
+    /// Syncs the file at `path` to disk (nothing when it does not exist).
+    public static func sync(_ path: String, what: String) throws(VaneError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw VaneError(.internalError, "cannot sync \(what) \(path)") }
+    }
+
     /// Replaces the file at `path` with `bytes`, atomically: a reader sees the old file or the
     /// new one, and after a crash the new one is there once this returns.
     public static func replace(_ path: String, with bytes: [UInt8], what: String) throws(VaneError) {
@@ -37,7 +57,7 @@ public enum DurableFile {
         close(fd)
     }
 
-    static func writeAll(_ bytes: [UInt8], fd: Int32, path: String, what: String) throws(VaneError) {
+    public static func writeAll(_ bytes: [UInt8], fd: Int32, path: String, what: String) throws(VaneError) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }

@@ -51,7 +51,7 @@ public final class Alerting: Sendable {
     /// is on disk (with a ``journal``).
     public func postDurably(_ posted: [PostedAlert]) async throws -> PostOutcome {
         let (outcome, stored) = take(posted)
-        if let journal { try await journal.append(stored) }
+        if let journal { try journal.append(stored) }
         return outcome
     }
 
@@ -142,6 +142,36 @@ public final class Alerting: Sendable {
 
     func judge(alerts: [Alert], config: AlertingConfig, now: Int64) -> Judge {
         Judge(now: now, silences: silences.active(now: now), inhibitor: Inhibitor(rules: config.inhibitRules, alerts: alerts, now: now))
+    }
+
+    /// The alerts not resolved, by fingerprint, and how to judge each one against `query`: for
+    /// answers written as they are computed (a million alerts are not held as views at once).
+    public struct Listing: Sendable {
+        public let alerts: [Alert]
+        let judge: Judge
+        let config: AlertingConfig
+        let query: Query
+
+        /// The view of `alert`, or nil when the query leaves it out.
+        public func view(_ alert: Alert) -> AlertView? {
+            let receivers = config.route.match(alert.labels).map(\.receiver)
+            if let receiver = query.receiver, !receivers.contains(where: { receiver.matches($0) }) { return nil }
+            if !query.filter.matches(alert.labels) { return nil }
+            let status = judge.status(of: alert)
+            guard query.admits(status) else { return nil }
+            return AlertView(alert: alert, status: status, receivers: receivers)
+        }
+    }
+
+    /// The alerts not resolved, sorted by fingerprint, with what judges them.
+    public func listing(_ query: Query) -> Listing {
+        let now = now().micros
+        let config = self.config
+        let current = store.unresolved(at: now)
+        // The label filter first (cheap), so that only what it keeps is sorted.
+        var kept = query.filter.isEmpty ? current : current.filter { query.filter.matches($0.labels) }
+        kept.sort { $0.fingerprint < $1.fingerprint }
+        return Listing(alerts: kept, judge: judge(alerts: current, config: config, now: now), config: config, query: query)
     }
 
     /// The alerts not resolved, filtered as `query` says, by fingerprint.

@@ -20,6 +20,9 @@ public struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
+    /// Starts a new top-level value without a comma before it (JSON lines).
+    public mutating func startNextValue() { needsComma = [false] }
+
     /// Opens an object as a value (top level or in an array).
     public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
     /// Opens an object under `key`.

@@ -60,7 +60,7 @@ import Testing
                 Alert(labels: LabelSet(["alertname": "A\(batch)", "i": "\(i)"]), startsAt: now, endsAt: now.adding(micros: 600_000_000), updatedAt: now)
             }
             store.put(alerts, now: now.micros)
-            try await journal.append(alerts)
+            try journal.append(alerts)
         }
         try await Task.sleep(for: .milliseconds(200))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir)

@@ -75,11 +75,16 @@ public final class OpsSnapshots: Service, Sendable {
     }
 
     public func run() async throws {
+        var lastSave = ContinuousClock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             // A graceful shutdown ends the wait at once; the state is then written one last time.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             if Task.isShuttingDownGracefully || Task.isCancelled { break }
-            save()
+            await journal?.sync()
+            if ContinuousClock.now - lastSave >= interval {
+                save()
+                lastSave = .now
+            }
         }
         save()
         await journal?.compactNow()
