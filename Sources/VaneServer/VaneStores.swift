@@ -28,6 +28,8 @@ public struct VaneStores: Sendable {
     public let alerting: Alerting
     /// Incidents folded from the alerts, and the changes they are ranked against.
     public let incidents: IncidentService
+    /// Every alert episode, queryable after it resolved.
+    public let history: AlertHistory
     /// What the dispatcher has sent (decides what it sends next).
     public let notificationLog: NotificationLog
     /// Writes the notification log and the incidents periodically and at shutdown; nil in memory.
@@ -90,6 +92,8 @@ public struct VaneStores: Sendable {
             self.incidents = IncidentService(alerting: alerting, graph: .empty, clock: clock)
             self.opsSnapshots = nil
         }
+        self.history = AlertHistory(directory: opsDirectory, store: alerting.store)
+        alerting.subscribe(history)
         let log = predictionDirectory.map {
             PredictionLog(directory: $0, settings: settings, clock: clock)
         }

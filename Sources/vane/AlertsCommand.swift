@@ -28,7 +28,37 @@ struct AlertsCommand: AsyncParsableCommand {
             Talks to `vane server` (--server, default $VANE_SERVER or http://127.0.0.1:5000) through its
             Alertmanager API v2, as amtool does.
             """,
-        subcommands: [List.self], defaultSubcommand: List.self)
+        subcommands: [List.self, History.self], defaultSubcommand: List.self)
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "What fired, when and for how long, resolved or not.")
+
+        @OptionGroup var server: ServerOptions
+
+        @Argument(help: ArgumentHelp("Matchers the alerts must satisfy.", valueName: "matcher"))
+        var matchers: [String] = []
+
+        @Option(help: ArgumentHelp("From when: an RFC 3339 time or a duration back from now.", valueName: "time"))
+        var since = "24h"
+
+        @Option(help: ArgumentHelp("At most this many episodes.", valueName: "n"))
+        var limit = 1000
+
+        func run() async throws {
+            try await reportingCLIErrors("vane alerts history") {
+                var query = ["since=" + percentEncoded(since), "limit=\(limit)"] + matchers.map { "filter=" + percentEncoded($0) }
+                query.sort()
+                let answer = try await VaneAPIClient(server).send(.GET, "alerts/history?" + query.joined(separator: "&"))
+                let rows: [[String]] = (try answer.json()["episodes"] as? [[String: Any]] ?? []).map { e in
+                    let labels = e["labels"] as? [String: String] ?? [:]
+                    let rest = labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    let duration = (e["duration_seconds"] as? Double).map { String(format: "%.0f s", $0) } ?? "firing"
+                    return [labels["alertname"] ?? "", e["starts_at"] as? String ?? "", e["ends_at"] as? String ?? "", duration, rest]
+                }
+                print(TextTable(headers: ["ALERTNAME", "STARTS", "ENDS", "LASTED", "LABELS"], rows: rows).render(), terminator: "")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Alerts not resolved, by fingerprint.")
@@ -95,6 +125,9 @@ struct SilenceCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Who (default: $USER).", valueName: "name"))
         var author: String?
 
+        @Flag(help: "Mute until resolved: the silence expires by itself once none of its alerts fires (--duration is ignored).")
+        var untilResolved = false
+
         func run() async throws {
             try await reportingCLIErrors("vane silence add") {
                 guard !matchers.isEmpty else { throw CLIError("give at least one matcher") }
@@ -110,9 +143,14 @@ struct SilenceCommand: AsyncParsableCommand {
                 let body: [String: Any] = ["matchers": list, "startsAt": formatter.string(from: now),
                                            "endsAt": formatter.string(from: now.addingTimeInterval(Double(ms) / 1000)),
                                            "createdBy": author ?? ProcessInfo.processInfo.environment["USER"] ?? "vane", "comment": comment]
-                let client = try VaneAPIClient(server, prefix: "/api/v2")
-                let answer = try await client.send(.POST, "silences", body: Array(try JSONSerialization.data(withJSONObject: body)),
-                                                   contentType: "application/json")
+                let answer: VaneAPIClient.Answer
+                if untilResolved {
+                    answer = try await VaneAPIClient(server).send(.POST, "silences/until-resolved", body: Array(try JSONSerialization.data(withJSONObject: body)),
+                                                                  contentType: "application/json")
+                } else {
+                    answer = try await VaneAPIClient(server, prefix: "/api/v2").send(.POST, "silences", body: Array(try JSONSerialization.data(withJSONObject: body)),
+                                                                                      contentType: "application/json")
+                }
                 print(try answer.json()["silenceID"] as? String ?? "")
             }
         }

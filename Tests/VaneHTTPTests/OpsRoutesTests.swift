@@ -87,4 +87,29 @@ import VaneOps
             #expect(try await vane.json(.post, Self.base + "/alertmanager/webhook", #"{"alerts": [{"status": "firing"}]}"#).status == .badRequest)
         }
     }
+
+    @Test func historyAndMuteUntilResolved() async throws {
+        try await VaneTestClient.with { vane in
+            let start = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-300))
+            let end = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
+            _ = try await vane.json(.post, "/api/v2/alerts", #"[{"labels": {"alertname": "Gone"}, "startsAt": "\#(start)", "endsAt": "\#(end)"}, {"labels": {"alertname": "Here"}}]"#)
+            let history = try await vane.request(.get, Self.base + "/alerts/history?since=1h").json()
+            let episodes = try #require(history["episodes"] as? [[String: Any]])
+            #expect(episodes.count == 2)
+            let gone = try #require(episodes.first { ($0["labels"] as? [String: String])?["alertname"] == "Gone" })
+            #expect(gone["duration_seconds"] as? Double == 240)
+            // The resolved alert is no longer listed by the Alertmanager API, but its history is.
+            #expect(try await vane.request(.get, "/api/v2/alerts").text.contains("Gone") == false)
+            let filtered = try await vane.request(.get, Self.base + "/alerts/history?filter=alertname%3DHere").json()
+            #expect((filtered["episodes"] as? [Any])?.count == 1)
+            #expect(try await vane.request(.get, Self.base + "/alerts/history?since=soon").status == .badRequest)
+            let muted = try await vane.json(.post, Self.base + "/silences/until-resolved",
+                                            #"{"matchers": [{"name": "alertname", "value": "Here", "isRegex": false}], "createdBy": "amy", "comment": "fixing"}"#)
+            #expect(muted.status == .ok)
+            let id = try #require(try muted.json()["silenceID"] as? String)
+            let silence = try await vane.request(.get, "/api/v2/silence/\(id)").json()
+            #expect((silence["comment"] as? String)?.hasPrefix(SilenceWatcher.untilResolvedMarker) == true)
+            #expect(try await vane.json(.post, Self.base + "/silences/until-resolved", #"{"matchers": []}"#).status == .badRequest)
+        }
+    }
 }

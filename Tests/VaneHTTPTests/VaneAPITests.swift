@@ -33,7 +33,7 @@ struct VaneAPITests {
         let alerting = Alerting()
         let incidents = IncidentService(alerting: alerting, graph: .empty)
         return Set(VaneAPIRoutes<VaneRequestContext>(surfaces: [], auth: auth, deployments: deployments, alerting: alerting,
-                                                     incidents: incidents).routes.map { route in
+                                                     incidents: incidents, history: AlertHistory(directory: nil, store: alerting.store)).routes.map { route in
             let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return Operation(method: route.method.rawValue, path: base + "/" + path.joined(separator: "/"))
         })

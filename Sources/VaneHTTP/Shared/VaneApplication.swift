@@ -45,7 +45,7 @@ public enum VaneApplication {
             .addRoutes(to: builder.surface("api/v2", errors: AlertmanagerErrorMiddleware(), access: .byMethod()))
         VaneAPIRoutes<VaneRequestContext>(surfaces: servedSurfaces, auth: stores.auth, reloader: reloader, deployments: stores.deployments,
                                           experiments: stores.experiments, alerting: stores.alerting, incidents: stores.incidents,
-                                          changes: stores.changes)
+                                          history: stores.history, changes: stores.changes)
             .addRoutes(to: builder.surface(RouterPath(VaneAPIRoutes<VaneRequestContext>.basePath), errors: VaneErrorMiddleware(),
                                            access: VaneAPIRoutes<VaneRequestContext>.access))
         return builder.finish()

@@ -32,7 +32,10 @@ extension VaneAPIRoutes {
             Route(method: .post, path: "changes") { request, _ in try await Self.recordChanges(request, incidents, changes) },
             Route(method: .get, path: "ops/summary") { _, _ in Self.summary(incidents) },
             Route(method: .post, path: "alertmanager/webhook") { request, _ in try await Self.webhook(request, alerting) },
-        ]
+            Route(method: .post, path: "silences/until-resolved") { request, _ in try await Self.silenceUntilResolved(request, alerting) },
+        ] + (history.map { history in
+            [Route(method: .get, path: "alerts/history") { request, _ in try Self.alertHistory(request, history) }]
+        } ?? [])
     }
 
     static func listIncidents(_ request: Request, _ incidents: IncidentService) throws -> Response {
@@ -257,5 +260,104 @@ extension VaneAPIRoutes {
         w.field("received", Int64(outcome.stored))
         w.endObject()
         return w.response()
+    }
+
+    /// `GET alerts/history?since=&until=&filter=&limit=`: alert episodes that overlap the window
+    /// (default the last 24 hours), by start.
+    static func alertHistory(_ request: Request, _ history: AlertHistory) throws -> Response {
+        let parameters = request.uri.queryParameters
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        func time(_ key: String, _ fallback: Int64) throws -> Int64 {
+            guard let text = parameters[key[...]] else { return fallback }
+            if let t = WireTime(rfc3339: String(text)) { return t.micros }
+            if let ms = DurationText.milliseconds(String(text)) { return now - ms * 1000 }
+            throw VaneError.invalid("\(key) must be an RFC 3339 time or a duration back from now (24h), not '\(text.prefix(64))'.")
+        }
+        let since = try time("since", now - 86_400_000_000)
+        let until = try time("until", now)
+        guard since <= until else { throw VaneError.invalid("since must not be after until.") }
+        var limit = 1000
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...100_000).contains(value) else { throw VaneError.invalid("limit must be an integer from 1 to 100000.") }
+            limit = value
+        }
+        var matchers: [Matcher] = []
+        for text in parameters.getAll("filter").prefix(100) {
+            do { matchers.append(try MatcherParser.parse(String(text))) } catch { throw VaneError.invalid(error.message) }
+        }
+        var w = JSONWriter(capacity: 4096)
+        w.beginObject()
+        w.beginArray("episodes")
+        for episode in history.episodes(since: since, until: until, matchers: matchers, limit: limit) {
+            w.beginObject()
+            w.field("fingerprint", episode.fingerprint.description)
+            w.beginObject("labels")
+            for label in episode.labels { w.field(label.name, label.value) }
+            w.endObject()
+            w.field("starts_at", episode.startsAt.description)
+            if let end = episode.endsAt {
+                w.field("ends_at", end.description)
+                w.field("duration_seconds", Double(end.micros - episode.startsAt.micros) / 1_000_000)
+            }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.response()
+    }
+
+    /// `POST silences/until-resolved`: `{"matchers": [Alertmanager matchers], "createdBy", "comment"}`;
+    /// a silence that expires by itself once no alert it matches fires.
+    static func silenceUntilResolved(_ request: Request, _ alerting: Alerting) async throws -> Response {
+        let bytes = try await BodyReader.collect(request, limit: 1 << 20)
+        guard case .object(var fields) = try JSONValue.parse(bytes, maxValues: 10_000) else { throw VaneError.invalid("The body must be an object.") }
+        let now = alerting.now()
+        fields["startsAt"] = .string(now.description)
+        fields["endsAt"] = .string(now.adding(micros: 30 * 86_400_000_000).description)
+        let comment: String = { if case .string(let c)? = fields["comment"] { c } else { "" } }()
+        fields["comment"] = .string(SilenceWatcher.untilResolvedMarker + comment)
+        if fields["createdBy"] == nil { fields["createdBy"] = .string("vane") }
+        var w = JSONWriter()
+        Self.write(.object(fields), into: &w)
+        let posted: PostedSilence
+        do { posted = try AlertmanagerWire.postedSilence(w.bytes) } catch let error as AlertmanagerError {
+            if case .text(let message) = error.body { throw VaneError.invalid(message) }
+            if case .coded(_, let message) = error.body { throw VaneError.invalid(message) }
+            throw VaneError.invalid("invalid silence")
+        }
+        let id: String
+        do { id = try alerting.silences.post(posted, now: now) } catch { throw VaneError.invalid(error.message) }
+        var out = JSONWriter()
+        out.beginObject()
+        out.field("silenceID", id)
+        out.endObject()
+        return out.response()
+    }
+
+    /// A parsed JSON value written back.
+    static func write(_ value: JSONValue, into w: inout JSONWriter) {
+        switch value {
+        case .null: w.raw(Array("null".utf8))
+        case .bool(let b): w.raw(Array((b ? "true" : "false").utf8))
+        case .int(let i): w.rawNumber(i)
+        case .double(let d): w.rawNumber(d)
+        case .string(let s): w.writeString(s)
+        case .array(let items):
+            w.rawByte(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { w.rawByte(UInt8(ascii: ",")) }
+                write(item, into: &w)
+            }
+            w.rawByte(UInt8(ascii: "]"))
+        case .object(let fields):
+            w.rawByte(UInt8(ascii: "{"))
+            for (index, (key, item)) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { w.rawByte(UInt8(ascii: ",")) }
+                w.writeString(key)
+                w.rawByte(UInt8(ascii: ":"))
+                write(item, into: &w)
+            }
+            w.rawByte(UInt8(ascii: "}"))
+        }
     }
 }

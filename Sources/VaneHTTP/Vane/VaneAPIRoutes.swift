@@ -47,6 +47,8 @@ struct VaneAPIRoutes<Context: AuthRequestContext<Principal>>: Sendable {
     /// The alerts and the incidents, for the routes of ``opsRoutes``; nil serves none.
     var alerting: Alerting? = nil
     var incidents: IncidentService? = nil
+    /// Alert episodes, for `alerts/history`.
+    var history: AlertHistory? = nil
     /// Where changes posted to `changes` are kept (the change log).
     var changes: (any ChangeRecorder)? = nil
 

@@ -87,6 +87,39 @@ extension VaneOpenAPI {
             }
           }
         },
+        "/api/vane/v1/alerts/history": {
+          "get": {
+            "operationId": "alertHistory",
+            "summary": "Alert episodes (what fired, from when, until when) that overlap a window, resolved or not, by start.",
+            "parameters": [
+              {"name": "since", "in": "query", "required": false, "schema": {"type": "string"}, "description": "An RFC 3339 time or a duration back from now; default 24h."},
+              {"name": "until", "in": "query", "required": false, "schema": {"type": "string"}, "description": "An RFC 3339 time or a duration back from now; default now."},
+              {"name": "filter", "in": "query", "required": false, "schema": {"type": "string"}, "description": "A matcher (repeatable), as for /api/v2/alerts."},
+              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1000}}
+            ],
+            "responses": {
+              "200": {"description": "The episodes.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["episodes"], "properties": {"episodes": {"type": "array", "items": {"type": "object", "properties": {
+                  "fingerprint": {"type": "string"}, "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+                  "duration_seconds": {"type": "number"}}}}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/api/vane/v1/silences/until-resolved": {
+          "post": {
+            "operationId": "silenceUntilResolved",
+            "summary": "Mute until resolved: {\"matchers\": [Alertmanager matchers], \"createdBy\", \"comment\"} makes a silence that expires by itself once none of the alerts it matches fires (at most 30 days).",
+            "responses": {
+              "200": {"description": "The silence.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["silenceID"], "properties": {"silenceID": {"type": "string"}}
+              }}}},
+              "default": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/api/vane/v1/alertmanager/webhook": {
           "post": {
             "operationId": "receiveAlertmanagerWebhook",

@@ -22,6 +22,7 @@ extension IncidentService: ChangeRecorder {
 public final class IncidentService: AlertObserver, Service, Sendable {
     struct State {
         var correlator: IncidentCorrelator
+        var silences = SilenceWatcher()
         /// When each open incident's alert was last posted.
         var posted: [String: Int64] = [:]
         var opened = 0
@@ -128,6 +129,7 @@ public final class IncidentService: AlertObserver, Service, Sendable {
             }
             return Self.summarize(state)
         }
+        toPost += state.withLock { $0.silences.check(alerting, now: now) }
         if !toPost.isEmpty { _ = alerting.post(toPost) }
         metrics.open.record(summary.open)
         metrics.perIncident.record(summary.alertsPerIncident)

@@ -124,47 +124,72 @@ final class LabelRegex: @unchecked Sendable {
     }
 
     /// Refuses what RE2 (Go's regexp, which Alertmanager uses) does not have and what could make
-    /// a backtracking engine run for a long time: backreferences, lookaround, atomic groups and
-    /// possessive quantifiers.
+    /// a backtracking engine run for a long time: backreferences, lookaround, atomic groups,
+    /// possessive quantifiers, and a group that repeats (`*`, `+`, `{n,}`) while it holds a
+    /// repetition or an alternative itself (`(a+)+`, `(a|aa)*`: exponential on a backtracking
+    /// engine, where RE2 is linear).
     static func checkSyntax(_ pattern: String) throws(MatcherError) {
         let bytes = Array(pattern.utf8)
+        func fail(_ why: String) -> MatcherError { MatcherError("invalid regular expression \(GoQuote.quote(pattern)): \(why)") }
         var i = 0
         var inClass = false
+        // Per open group: whether it holds a repetition or an alternative.
+        var groups: [Bool] = []
+        func isRepeat(_ k: Int) -> Bool {
+            k < bytes.count && (bytes[k] == UInt8(ascii: "*") || bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "{"))
+        }
+        func markRisky() { if !groups.isEmpty { groups[groups.count - 1] = true } }
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\\") {
                 if i + 1 < bytes.count {
                     let next = bytes[i + 1]
-                    if !inClass, next >= UInt8(ascii: "1"), next <= UInt8(ascii: "9") {
-                        throw MatcherError("invalid regular expression \(GoQuote.quote(pattern)): backreferences are not supported")
-                    }
-                    if next == UInt8(ascii: "k") { throw MatcherError("invalid regular expression \(GoQuote.quote(pattern)): backreferences are not supported") }
+                    if !inClass, next >= UInt8(ascii: "1"), next <= UInt8(ascii: "9") { throw fail("backreferences are not supported") }
+                    if next == UInt8(ascii: "k") { throw fail("backreferences are not supported") }
                 }
                 i += 2
+                if isRepeat(i) { markRisky() }
                 continue
             }
             if inClass {
-                if c == UInt8(ascii: "]") { inClass = false }
+                if c == UInt8(ascii: "]") {
+                    inClass = false
+                    if isRepeat(i + 1) { markRisky() }
+                }
                 i += 1
                 continue
             }
-            if c == UInt8(ascii: "[") {
+            switch c {
+            case UInt8(ascii: "["):
                 inClass = true
                 i += 1
                 if i < bytes.count, bytes[i] == UInt8(ascii: "^") { i += 1 }
                 if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1 }
                 continue
-            }
-            if c == UInt8(ascii: "("), i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "?") {
-                let kind = bytes[i + 2]
-                if kind == UInt8(ascii: "=") || kind == UInt8(ascii: "!") || kind == UInt8(ascii: ">")
-                    || (kind == UInt8(ascii: "<") && i + 3 < bytes.count && (bytes[i + 3] == UInt8(ascii: "=") || bytes[i + 3] == UInt8(ascii: "!"))) {
-                    throw MatcherError("invalid regular expression \(GoQuote.quote(pattern)): lookaround and atomic groups are not supported")
+            case UInt8(ascii: "("):
+                if i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "?") {
+                    let kind = bytes[i + 2]
+                    if kind == UInt8(ascii: "=") || kind == UInt8(ascii: "!") || kind == UInt8(ascii: ">")
+                        || (kind == UInt8(ascii: "<") && i + 3 < bytes.count && (bytes[i + 3] == UInt8(ascii: "=") || bytes[i + 3] == UInt8(ascii: "!"))) {
+                        throw fail("lookaround and atomic groups are not supported")
+                    }
                 }
-            }
-            if (c == UInt8(ascii: "*") || c == UInt8(ascii: "+") || c == UInt8(ascii: "?") || c == UInt8(ascii: "}")),
-               i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "+") {
-                throw MatcherError("invalid regular expression \(GoQuote.quote(pattern)): possessive quantifiers are not supported")
+                guard groups.count < 100 else { throw fail("more than 100 nested groups") }
+                groups.append(false)
+            case UInt8(ascii: ")"):
+                let risky = groups.popLast() ?? false
+                if isRepeat(i + 1) {
+                    if risky { throw fail("a repeated group that holds a repetition or alternatives is not supported") }
+                    markRisky()
+                }
+                if risky { markRisky() }
+            case UInt8(ascii: "|"):
+                markRisky()
+            case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "}"):
+                if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "+") { throw fail("possessive quantifiers are not supported") }
+                if c != UInt8(ascii: "?") { markRisky() }
+            default:
+                if isRepeat(i + 1) { markRisky() }
             }
             i += 1
         }
