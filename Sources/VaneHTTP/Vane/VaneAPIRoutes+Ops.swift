@@ -96,18 +96,7 @@ extension VaneAPIRoutes {
         for host in incident.hosts.sorted() { w.element(host) }
         w.endArray()
         if let causes {
-            w.beginArray("root_causes")
-            for cause in causes {
-                w.beginObject()
-                w.field("kind", cause.kind.rawValue)
-                w.field("name", cause.name)
-                w.field("score", cause.score)
-                w.beginArray("evidence")
-                for sentence in cause.evidence { w.element(sentence) }
-                w.endArray()
-                w.endObject()
-            }
-            w.endArray()
+            RootCause.write(causes, to: &w)
             w.beginArray("timeline")
             for event in incident.timeline {
                 w.beginObject()

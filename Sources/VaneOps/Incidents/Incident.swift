@@ -1,3 +1,5 @@
+import VaneText
+
 /// One fault as Vane sees it: the alerts that belong to it, the services and hosts they touch,
 /// and what happened to it, in order.
 public struct Incident: Sendable, Equatable, Codable {
@@ -46,4 +48,22 @@ public struct RootCause: Sendable, Equatable {
     public var name: String
     public var score: Double
     public var evidence: [String]
+}
+
+extension RootCause {
+    /// `"root_causes": [{"kind", "name", "score", "evidence"}]`, as the replay and the API write them.
+    public static func write(_ causes: [RootCause], to w: inout JSONWriter) {
+        w.beginArray("root_causes")
+        for cause in causes {
+            w.beginObject()
+            w.field("kind", cause.kind.rawValue)
+            w.field("name", cause.name)
+            w.field("score", cause.score)
+            w.beginArray("evidence")
+            for sentence in cause.evidence { w.element(sentence) }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+    }
 }

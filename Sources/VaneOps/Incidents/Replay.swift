@@ -107,18 +107,7 @@ public struct Replay {
             w.beginArray("services")
             for service in incident.services.sorted() { w.element(service) }
             w.endArray()
-            w.beginArray("root_causes")
-            for cause in causes {
-                w.beginObject()
-                w.field("kind", cause.kind.rawValue)
-                w.field("name", cause.name)
-                w.field("score", cause.score)
-                w.beginArray("evidence")
-                for sentence in cause.evidence { w.element(sentence) }
-                w.endArray()
-                w.endObject()
-            }
-            w.endArray()
+            RootCause.write(causes, to: &w)
             w.endObject()
         }
         w.endArray()
