@@ -151,6 +151,25 @@ import Testing
         }
     }
 
+    /// A storm of unrelated alerts: candidates are found through the service and host indexes
+    /// (not by looking at every incident), and no more than the cap of incidents opens.
+    @Test func aStormOfUnrelatedAlertsStaysBounded() {
+        var c = IncidentCorrelator(graph: .empty)
+        let m = Self.minute, t0 = Self.t0
+        let count = IncidentCorrelator.maxOpenIncidents + 2_000
+        for i in 0..<count {
+            c.observe(alert("Storm", service: "svc-\(i)", host: "h\(i)", start: t0, end: t0 + 60 * m), at: t0)
+        }
+        c.advance(to: t0 + 6 * m)
+        #expect(c.openCount == IncidentCorrelator.maxOpenIncidents)
+        #expect(c.overflow == 2_000)
+        #expect(c.liveIncidents.filter { !$0.alerts.isEmpty }.count == IncidentCorrelator.maxOpenIncidents)
+        // An alert related to an open incident still joins it.
+        c.observe(alert("More", service: "svc-3", host: "h3", start: t0 + m, end: t0 + 60 * m), at: t0 + 6 * m)
+        c.advance(to: t0 + 12 * m)
+        #expect(c.liveIncidents.first { $0.services.contains("svc-3") }?.alerts.count == 2)
+    }
+
     @Test func replayRefusesBadLinesNamingThem() {
         let replay = Replay(graph: .empty)
         #expect(throws: Replay.LineError.self) { try replay.run(lines: ["not json"]) }

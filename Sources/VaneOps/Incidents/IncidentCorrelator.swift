@@ -57,6 +57,17 @@ public struct IncidentCorrelator: Sendable {
     public private(set) var changes: [OpsChange] = []
     /// Incident index → the index it was merged into.
     var mergedInto: [Int: Int] = [:]
+    /// The incidents that hold each service and each host, so that an alert's candidates are
+    /// found without looking at every incident.
+    var byService: [String: Set<Int>] = [:]
+    var byHost: [String: Set<Int>] = [:]
+    /// How many incidents are open or acknowledged.
+    public internal(set) var openCount = 0
+    /// Counting alerts that related to nothing while ``maxOpenIncidents`` were open.
+    public internal(set) var overflow = 0
+    /// The most incidents open at once; an alert storm past it does not open more (its alerts
+    /// still join the incidents they relate to).
+    public static let maxOpenIncidents = 10_000
     var nextID = 0
     let idPrefix: String
     /// The incident a fingerprint joined, for the API.
@@ -152,6 +163,7 @@ public struct IncidentCorrelator: Sendable {
                 let at = members.compactMap(\.resolvedAt).max() ?? now
                 incidents[index].state = .resolved
                 incidents[index].resolvedAt = at
+                openCount -= 1
                 add(.init(at: at, kind: "resolved", detail: "all alerts resolved", by: "vane"), to: index)
             }
         }
@@ -162,7 +174,15 @@ public struct IncidentCorrelator: Sendable {
         track.qualified = true
         tracks[fingerprint] = track
         var related: [Int] = []
-        for index in incidents.indices where mergedInto[index] == nil {
+        var candidates = Set<Int>()
+        if let service = track.service {
+            candidates.formUnion(byService[service] ?? [])
+            for neighbor in (graph.services[service]?.dependsOn ?? []) + (graph.callers[service] ?? []) {
+                candidates.formUnion(byService[neighbor] ?? [])
+            }
+        }
+        if let host = track.host { candidates.formUnion(byHost[host] ?? []) }
+        for index in candidates.sorted() where mergedInto[index] == nil {
             let incident = incidents[index]
             if incident.state == .resolved, let resolvedAt = incident.resolvedAt, at - resolvedAt > settings.cooldown { continue }
             guard track.episodeStart <= incident.lastAlertAt + settings.window, isRelated(track, to: incident) else { continue }
@@ -182,9 +202,15 @@ public struct IncidentCorrelator: Sendable {
             if incidents[index].state == .resolved {
                 incidents[index].state = .open
                 incidents[index].resolvedAt = nil
+                openCount += 1
                 add(.init(at: at, kind: "reopened", detail: fingerprint.description, by: "vane"), to: index)
             }
         } else {
+            guard openCount < Self.maxOpenIncidents else {
+                overflow += 1
+                return
+            }
+            openCount += 1
             index = incidents.count
             nextID += 1
             incidents.append(Incident(id: "\(idPrefix)\(nextID)", state: .open, alerts: [], services: [], hosts: [], openedAt: at, resolvedAt: nil,
@@ -197,8 +223,14 @@ public struct IncidentCorrelator: Sendable {
     mutating func join(_ fingerprint: Fingerprint, track: Track, index: Int, at: Int64) {
         tracks[fingerprint]!.incident = index
         incidents[index].alerts.append(fingerprint)
-        if let service = track.service { incidents[index].services.insert(service) }
-        if let host = track.host { incidents[index].hosts.insert(host) }
+        if let service = track.service {
+            incidents[index].services.insert(service)
+            byService[service, default: []].insert(index)
+        }
+        if let host = track.host {
+            incidents[index].hosts.insert(host)
+            byHost[host, default: []].insert(index)
+        }
         incidents[index].firstAlertAt = min(incidents[index].firstAlertAt, track.episodeStart)
         incidents[index].lastAlertAt = max(incidents[index].lastAlertAt, track.episodeStart)
         add(.init(at: at, kind: "alert_joined", detail: "\(fingerprint) \(track.labels)", by: "vane"), to: index)
@@ -210,6 +242,7 @@ public struct IncidentCorrelator: Sendable {
             join(fingerprint, track: track, index: target, at: at)
         }
         incidents[target].openedAt = min(incidents[target].openedAt, incidents[other].openedAt)
+        if incidents[other].state != .resolved { openCount -= 1 }
         incidents[other].alerts = []
         incidents[other].state = .resolved
         incidents[other].resolvedAt = at
@@ -222,6 +255,7 @@ public struct IncidentCorrelator: Sendable {
         if incidents[index].state == .resolved, let resolvedAt = incidents[index].resolvedAt, now - resolvedAt <= settings.cooldown {
             incidents[index].state = .open
             incidents[index].resolvedAt = nil
+            openCount += 1
             add(.init(at: now, kind: "reopened", detail: fingerprint.description, by: "vane"), to: index)
         }
     }
@@ -290,5 +324,12 @@ extension IncidentCorrelator {
         mergedInto = snapshot.mergedInto
         nextID = snapshot.nextID
         alertsReceived = snapshot.alertsReceived
+        byService = [:]
+        byHost = [:]
+        for (index, incident) in incidents.enumerated() where mergedInto[index] == nil {
+            for service in incident.services { byService[service, default: []].insert(index) }
+            for host in incident.hosts { byHost[host, default: []].insert(index) }
+        }
+        openCount = incidents.indices.filter { mergedInto[$0] == nil && incidents[$0].state != .resolved && !incidents[$0].alerts.isEmpty }.count
     }
 }

@@ -263,6 +263,7 @@ extension IncidentCorrelator {
             guard incidents[index].state != .resolved else { throw VaneError(.invalidState, "Incident '\(id)' is already resolved.") }
             incidents[index].state = .resolved
             incidents[index].resolvedAt = now
+            openCount -= 1
             incidents[index].noise = action == .resolveAsNoise
             add(.init(at: now, kind: "resolved", detail: action == .resolveAsNoise ? "closed as noise \(detail)" : detail, by: by), to: index)
         }
