@@ -201,6 +201,21 @@ public struct VaneConfigFile: Sendable, Equatable {
 
         /// `services:`: the dependency graph, `[{name, hosts, depends_on}]`.
         func readServices(_ body: Node) throws(VaneConfigFileError) -> ServiceGraph {
+            // `services: graph.yaml`: a separate graph file, relative to this file's folder.
+            if case .scalar = body {
+                let name = try string(body, name: "services")
+                let path = name.hasPrefix("/") ? name : ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+                guard let data = FileManager.default.contents(atPath: path), data.count <= 64 << 20,
+                      let text = String(data: data, encoding: .utf8) else {
+                    throw error(body, "services: cannot read the graph file \(path) (UTF-8 YAML, at most 64 MiB)")
+                }
+                let parsed: Result<ServiceGraph, DocumentError> = Result { () throws(DocumentError) -> ServiceGraph in try ServiceGraph.parse(text) }
+                switch parsed {
+                case .success(let graph): return graph
+                case .failure(let failure):
+                    throw VaneConfigFileError(file: path, line: failure.line, message: (failure.path.isEmpty ? "" : "\(failure.path): ") + failure.message)
+                }
+            }
             let read: Result<ServiceGraph, DocumentError> = Result { () throws(DocumentError) -> ServiceGraph in
                 try ServiceGraph.read(YAMLTree(body, path: "services"))
             }

@@ -65,4 +65,23 @@ struct AlertingConfigFileTests {
         #expect(alerting.config.resolveTimeout == 120_000_000)
         #expect(alerting.config.route.receiver == "hook")
     }
+
+    @Test func theServiceGraphIsInlineOrInAFileBesideIt() throws {
+        let inline = try VaneConfigFile.parse("services:\n  - {name: web, hosts: [h1], depends_on: [db]}\n  - {name: db}\nincidents:\n  qualify_after: 2m\n",
+                                              file: "vane.yaml", environment: [:])
+        #expect(inline.settings.services?.services["web"]?.dependsOn == ["db"])
+        #expect(inline.settings.incidents?.qualifyAfter == 120_000_000)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vane-graph-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "services:\n  - {name: api, depends_on: [db]}\n  - {name: db}\n".write(toFile: dir + "/graph.yaml", atomically: true, encoding: .utf8)
+        try "services: graph.yaml\n".write(toFile: dir + "/vane.yaml", atomically: true, encoding: .utf8)
+        let fromFile = try VaneConfigFile.load(path: dir + "/vane.yaml", environment: [:])
+        #expect(fromFile.settings.services?.callers["db"] == ["api"])
+        try "services:\n  - {name: api}\n  - {name: api}\n".write(toFile: dir + "/graph.yaml", atomically: true, encoding: .utf8)
+        #expect(throws: VaneConfigFileError.self) { try VaneConfigFile.load(path: dir + "/vane.yaml", environment: [:]) }
+        try "services: missing.yaml\n".write(toFile: dir + "/vane.yaml", atomically: true, encoding: .utf8)
+        #expect(throws: VaneConfigFileError.self) { try VaneConfigFile.load(path: dir + "/vane.yaml", environment: [:]) }
+        #expect(throws: VaneConfigFileError.self) { try VaneConfigFile.parse("incidents:\n  window: soon\n", file: "vane.yaml", environment: [:]) }
+    }
 }
