@@ -19,7 +19,9 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
         var labels: LabelSet
         /// Alertmanager's group key: `<route key>:<group labels>`.
         var key: String
-        var alerts: [Fingerprint: Alert] = [:]
+        /// The group's alerts, by fingerprint; the alerts themselves are the store's (read at
+        /// each flush), so that an alert is held once.
+        var alerts: Set<Fingerprint> = []
         /// When the next flush is due, microseconds.
         var next: Int64
         var hasFlushed = false
@@ -113,7 +115,7 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
             if state.groups[id] == nil {
                 state.groups[id] = Group(route: route, labels: labels, key: route.key + ":" + labels.description, next: now + route.groupWait)
             }
-            state.groups[id]!.alerts[alert.fingerprint] = alert
+            state.groups[id]!.alerts.insert(alert.fingerprint)
             // An alert that has waited group_wait already (a re-send seen first) flushes at once.
             if !state.groups[id]!.hasFlushed, alert.startsAt.micros + route.groupWait < now { state.groups[id]!.next = now }
         }
@@ -122,7 +124,7 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
     /// The groups and their alerts, for tests and the API: group key → fingerprints.
     public var groupKeys: [String: [Fingerprint]] {
         state.withLock { state in
-            Dictionary(state.groups.values.map { ($0.key, $0.alerts.keys.sorted()) }, uniquingKeysWith: { $0 + $1 })
+            Dictionary(state.groups.values.map { ($0.key, $0.alerts.sorted()) }, uniquingKeysWith: { $0 + $1 })
         }
     }
 
@@ -147,8 +149,8 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
                 state.groups[id]!.hasFlushed = true
                 state.groups[id]!.next = now + group.route.groupInterval
                 state.running += 1
-                jobs.append(Job(id: id, route: group.route, key: group.key, labels: group.labels, alerts: Array(group.alerts.values),
-                                config: state.config))
+                jobs.append(Job(id: id, route: group.route, key: group.key, labels: group.labels,
+                                alerts: group.alerts.compactMap { alerting.store.alert($0) }, config: state.config))
             }
             return jobs
         }
@@ -162,10 +164,14 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
             guard var group = state.groups[job.id] else { return }
             group.flushing = false
             if notified {
-                for alert in job.alerts where alert.isResolved(at: now) && group.alerts[alert.fingerprint] == alert {
-                    group.alerts[alert.fingerprint] = nil
+                for alert in job.alerts where alert.isResolved(at: now) {
+                    // Unless it changed meanwhile (fired again): then it stays for the next flush.
+                    let current = alerting.store.alert(alert.fingerprint)
+                    if current == nil || current == alert { group.alerts.remove(alert.fingerprint) }
                 }
             }
+            // Alerts the store no longer holds (collected) leave the group too.
+            group.alerts = group.alerts.filter { alerting.store.alert($0) != nil }
             state.groups[job.id] = group.alerts.isEmpty ? nil : group
         }
     }

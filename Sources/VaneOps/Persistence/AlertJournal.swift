@@ -17,6 +17,11 @@ public final class AlertJournal: Sendable {
         var generation: Int
         var fd: Int32 = -1
         var size: UInt64 = 0
+        /// Compactions: the newest generation asked to be folded into the snapshot, the newest
+        /// folded, and whether the one worker that does it runs.
+        var requested = 0
+        var compacted = 0
+        var compacting = false
     }
 
     let directory: String
@@ -98,7 +103,7 @@ public final class AlertJournal: Sendable {
             state.size = 0
             return full
         }
-        if let compactUpTo { Task { await self.compact(upTo: compactUpTo) } }
+        if let compactUpTo { requestCompaction(upTo: compactUpTo) }
     }
 
     /// Syncs the journal being written to disk.
@@ -108,6 +113,33 @@ public final class AlertJournal: Sendable {
         _ = try? await NIOThreadPool.singleton.runIfActive {
             _ = fsync(fd)
             close(fd)
+        }
+    }
+
+    /// Asks for the journals up to `generation` to be folded into the snapshot; one worker does
+    /// it, one compaction at a time, the newest request first.
+    func requestCompaction(upTo generation: Int) {
+        let start = state.withLock { state -> Bool in
+            state.requested = max(state.requested, generation)
+            guard !state.compacting else { return false }
+            state.compacting = true
+            return true
+        }
+        if start { Task { await self.compactionWorker() } }
+    }
+
+    func compactionWorker() async {
+        while true {
+            let next = state.withLock { state -> Int? in
+                guard state.requested > state.compacted else {
+                    state.compacting = false
+                    return nil
+                }
+                return state.requested
+            }
+            guard let generation = next else { return }
+            await compact(upTo: generation)
+            state.withLock { $0.compacted = max($0.compacted, generation) }
         }
     }
 
@@ -137,7 +169,8 @@ public final class AlertJournal: Sendable {
         }
     }
 
-    /// Compacts now, whatever the journal's size (at shutdown, and in tests).
+    /// Compacts now, whatever the journal's size, and returns when it is done (at shutdown, and
+    /// in tests); waits at most 60 seconds.
     public func compactNow() async {
         let generation = state.withLock { state -> Int in
             if state.fd >= 0 {
@@ -149,6 +182,10 @@ public final class AlertJournal: Sendable {
             state.size = 0
             return state.generation - 1
         }
-        await compact(upTo: generation)
+        requestCompaction(upTo: generation)
+        for _ in 0..<6000 {
+            if state.withLock({ $0.compacted >= generation }) { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 }
