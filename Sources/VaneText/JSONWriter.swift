@@ -20,6 +20,10 @@ public struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
+    /// Forgets the bytes written so far (they were sent), keeping where the writer is in the
+    /// document: the next value still gets its comma.
+    public mutating func dropWritten() { bytes.removeAll(keepingCapacity: true) }
+
     /// Starts a new top-level value without a comma before it (JSON lines).
     public mutating func startNextValue() { needsComma = [false] }
 

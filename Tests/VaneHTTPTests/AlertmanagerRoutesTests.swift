@@ -114,4 +114,19 @@ import VaneOps
             #expect(try array(try await vane.request(.get, "/api/v2/receivers").text).map { $0["name"] as? String } == ["vane"])
         }
     }
+
+    /// Answers larger than one 64 KiB chunk arrive whole and valid.
+    @Test func largeListingsAreStreamedWhole() async throws {
+        try await VaneTestClient.with { vane in
+            let alerts = (0..<1500).map { #"{"labels": {"alertname": "Many", "instance": "host-\#($0):9100"}, "annotations": {"summary": "a long enough summary"}}"# }
+            #expect(try await vane.json(.post, "/api/v2/alerts", "[" + alerts.joined(separator: ",") + "]").status == .ok)
+            let listed = try array(try await vane.request(.get, "/api/v2/alerts").text)
+            #expect(listed.count == 1500)
+            let fingerprints = listed.compactMap { $0["fingerprint"] as? String }
+            #expect(fingerprints == fingerprints.sorted())
+            let groups = try array(try await vane.request(.get, "/api/v2/alerts/groups").text)
+            #expect(groups.count == 1)
+            #expect((groups.first?["alerts"] as? [Any])?.count == 1500)
+        }
+    }
 }

@@ -76,23 +76,34 @@ struct AlertmanagerRoutes<Context: RequestContext>: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 
+    /// The groups, written 64 KiB at a time as for ``getAlerts(_:)``.
     func getGroups(_ request: Request) throws -> Response {
         let groups = alerting.groups(try query(request))
-        var w = JSONWriter(capacity: 1024)
-        w.beginArray()
-        for group in groups {
-            w.beginObject()
-            w.beginArray("alerts")
-            for view in group.alerts { AlertmanagerWire.write(view, to: &w) }
+        let body = ResponseBody { writer in
+            var w = JSONWriter(capacity: 80 * 1024)
+            w.beginArray()
+            for group in groups {
+                w.beginObject()
+                w.beginArray("alerts")
+                for view in group.alerts {
+                    AlertmanagerWire.write(view, to: &w)
+                    if w.bytes.count >= 64 * 1024 {
+                        try await writer.write(ByteBuffer(bytes: w.bytes))
+                        w.dropWritten()
+                    }
+                }
+                w.endArray()
+                AlertmanagerWire.writeLabels("labels", group.labels, to: &w)
+                w.beginObject("receiver")
+                w.field("name", group.receiver)
+                w.endObject()
+                w.endObject()
+            }
             w.endArray()
-            AlertmanagerWire.writeLabels("labels", group.labels, to: &w)
-            w.beginObject("receiver")
-            w.field("name", group.receiver)
-            w.endObject()
-            w.endObject()
+            try await writer.write(ByteBuffer(bytes: w.bytes))
+            try await writer.finish(nil)
         }
-        w.endArray()
-        return w.response()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 
     /// The query parameters of the alert listings: `active`, `silenced`, `inhibited`,
