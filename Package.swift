@@ -119,7 +119,10 @@ let package = Package(
         .testTarget(name: "VaneModelsTests", dependencies: ["VaneModels", "VaneText", "VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneMonitoringTests", dependencies: ["VaneMonitoring", "VaneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VaneSeriesTests", dependencies: ["VaneSeries"], swiftSettings: swiftSettings),
-        .testTarget(name: "VaneOpsTests", dependencies: ["VaneOps", "VaneCore", "VaneText"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaneOpsTests", dependencies: [
+            "VaneOps", "VaneCore", "VaneText",
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "VaneServingTests", dependencies: [
             "VaneServing", "VaneModels", "VaneCore",
             .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -25,6 +25,8 @@ public final class IncidentService: AlertObserver, Service, Sendable {
         var silences = SilenceWatcher()
         /// When each open incident's alert was last posted.
         var posted: [String: Int64] = [:]
+        /// The incidents counted as opened (a reopened one is not counted again).
+        var counted: Set<String> = []
         var opened = 0
         var resolvedByPeople = 0
     }
@@ -115,7 +117,7 @@ public final class IncidentService: AlertObserver, Service, Sendable {
             state.correlator.advance(to: now)
             for incident in state.correlator.liveIncidents where !incident.alerts.isEmpty {
                 let open = incident.state != .resolved
-                if open, !before.contains(incident.id), state.posted[incident.id] == nil {
+                if open, !before.contains(incident.id), state.counted.insert(incident.id).inserted {
                     state.opened += 1
                     newlyOpened += 1
                 }
@@ -205,7 +207,10 @@ public final class IncidentService: AlertObserver, Service, Sendable {
         try state.withLock { state in
             try state.correlator.restore(bytes)
             let now = nowMicros()
-            for incident in state.correlator.liveIncidents where incident.state != .resolved { state.posted[incident.id] = now - 60_000_000 }
+            for incident in state.correlator.liveIncidents {
+                state.counted.insert(incident.id)
+                if incident.state != .resolved { state.posted[incident.id] = now - 60_000_000 }
+            }
         }
     }
 
