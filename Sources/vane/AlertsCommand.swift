@@ -3,22 +3,6 @@ import Foundation
 import VaneOps
 import VaneText
 
-/// Runs `body`, printing a ``CLIError`` on one line prefixed with `command` and exiting 2.
-func reportingCLIErrors(_ command: String, _ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as CLIError {
-        FileHandle.standardError.write(Data("\(command): \(error.description)\n".utf8))
-        throw ExitCode(2)
-    }
-}
-
-func percentEncoded(_ text: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-}
-
 /// `vane alerts`: the alerts a running server holds (its Alertmanager API).
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -114,12 +114,7 @@ struct DeployCommand: AsyncParsableCommand {
 
     /// Runs `body`, printing a ``CLIError`` on one line and exiting 2.
     static func reporting(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("vane deploy: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
+        try await reportingCLIErrors("vane deploy", body)
     }
 
     /// The declaration in `file` (`-` reads standard input), at most ``DeploymentSpec/Limits/maxBytes``.
@@ -140,11 +135,7 @@ struct DeployCommand: AsyncParsableCommand {
     }
 
     /// `name` escaped for a URL path.
-    static func pathComponent(_ name: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_.")
-        return name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
-    }
+    static func pathComponent(_ name: String) -> String { percentEncoded(name) }
 
     /// `stable 90% v1`.
     static func describeVariant(_ v: [String: Any]) -> String {

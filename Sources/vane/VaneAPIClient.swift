@@ -97,3 +97,20 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Runs `body`, printing a ``CLIError`` on one line prefixed with `command` and exiting 2.
+func reportingCLIErrors(_ command: String, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as CLIError {
+        FileHandle.standardError.write(Data("\(command): \(error.description)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+/// `text` escaped for a URL path segment or a query value (letters, digits and `-._~` stay).
+func percentEncoded(_ text: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+}

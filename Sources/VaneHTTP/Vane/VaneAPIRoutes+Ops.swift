@@ -219,7 +219,7 @@ extension VaneAPIRoutes {
     /// (`endsAt` the zero time) enters without an end, a resolved one with its end.
     static func webhook(_ request: Request, _ alerting: Alerting) async throws -> Response {
         let bytes = try await BodyReader.collect(request, limit: 16 * 1024 * 1024)
-        guard case .object(let fields) = try JSONValue.parse(bytes, maxValues: 2_000_000), case .array(let items)? = fields["alerts"] else {
+        guard case .object(let fields) = try JSONValue.parse(bytes, maxValues: 1_000_000), case .array(let items)? = fields["alerts"] else {
             throw VaneError.invalid("An Alertmanager webhook message is an object with an 'alerts' array.")
         }
         var posted: [PostedAlert] = []
