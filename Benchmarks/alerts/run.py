@@ -168,6 +168,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--load", type=int, default=1_000_000)
     parser.add_argument("--am-load", type=int, default=200_000)
+    parser.add_argument("--parts", default="speed,memory", help="which measurements: speed, memory or both (comma-separated)")
+    parser.add_argument("--servers", default="vane,alertmanager", help="which servers to measure (comma-separated)")
     parser.add_argument("--out", default=str(HERE / "results" / dt.datetime.utcnow().strftime("alerts-%Y-%m-%dT%H%MZ.md")))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vane-alerts-bench-"))
@@ -175,7 +177,11 @@ def main() -> int:
     lua.write_text(LUA)
     rows = []
     try:
+        servers = set(args.servers.split(","))
+        parts = set(args.parts.split(","))
         for name, binary in [("vane", args.vane), ("alertmanager", args.alertmanager)]:
+            if name not in servers or "speed" not in parts:
+                continue
             for batch in [1000, 100, 1]:
                 server = Server(name, binary, work)
                 try:
@@ -187,6 +193,8 @@ def main() -> int:
                     server.stop()
         memory = []
         for name, binary, count in [("vane", args.vane, args.load), ("alertmanager", args.alertmanager, args.am_load)]:
+            if name not in servers or "memory" not in parts:
+                continue
             server = Server(name, binary, work)
             try:
                 time.sleep(1)
@@ -203,7 +211,8 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     lines = [f"# Alert intake, {dt.datetime.utcnow().strftime('%Y-%m-%dT%H:%MZ')}", "",
-             f"Command: `Benchmarks/alerts/run.py --vane {args.vane} --duration {args.duration} --connections {args.connections} --load {args.load} --am-load {args.am_load}`",
+             f"Command: `Benchmarks/alerts/run.py --vane {args.vane} --duration {args.duration} --connections {args.connections} --load {args.load} --am-load {args.am_load}"
+             + (f" --parts {args.parts}" if args.parts != "speed,memory" else "") + (f" --servers {args.servers}" if args.servers != "vane,alertmanager" else "") + "`",
              "", "Both with `route: {receiver: sink, group_by: [alertname]}`, a receiver without integrations; every alert new; wrk, 2 threads.", "",
              "| server | load | alerts/s | requests/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|"]
     for name, label, r in rows:

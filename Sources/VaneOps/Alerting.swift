@@ -71,12 +71,12 @@ public final class Alerting: Sendable {
             case .failure(let rejection): errors.append(rejection.message)
             }
         }
-        let (stored, refused) = store.put(valid, now: now.micros)
-        if !stored.isEmpty {
-            for observer in observers.withLock({ $0 }) { observer.alertsReceived(posted: valid, stored: stored, now: now.micros) }
+        let put = store.put(valid, now: now.micros)
+        if !put.stored.isEmpty {
+            for observer in observers.withLock({ $0 }) { observer.alertsReceived(posted: valid, stored: put, now: now.micros) }
         }
-        if refused > 0 { errors.append("\(refused) alerts refused: Vane holds at most \(store.limit) alerts") }
-        return (PostOutcome(stored: stored.count, errors: errors), stored)
+        if put.refused > 0 { errors.append("\(put.refused) alerts refused: Vane holds at most \(store.limit) alerts") }
+        return (PostOutcome(stored: put.stored.count, errors: errors), put.stored)
     }
 
     /// An alert's state as the API reports it.
@@ -137,7 +137,9 @@ public final class Alerting: Sendable {
 
     /// The judge of every alert at `now`.
     public func judge(now: Int64) -> Judge {
-        judge(alerts: store.unresolved(at: now), config: config, now: now)
+        let config = self.config
+        // Inhibition needs the firing alerts; without rules they are not read.
+        return judge(alerts: config.inhibitRules.isEmpty ? [] : store.unresolved(at: now), config: config, now: now)
     }
 
     func judge(alerts: [Alert], config: AlertingConfig, now: Int64) -> Judge {
@@ -145,12 +147,24 @@ public final class Alerting: Sendable {
     }
 
     /// The alerts not resolved, by fingerprint, and how to judge each one against `query`: for
-    /// answers written as they are computed (a million alerts are not held as views at once).
+    /// answers written as they are computed (a million alerts are not held as views, nor even
+    /// as alerts, at once: they are read from the store ``chunk`` at a time).
     public struct Listing: Sendable {
-        public let alerts: [Alert]
+        /// The fingerprints the label filter kept, in ascending order.
+        public let fingerprints: [Fingerprint]
+        let store: AlertStore
         let judge: Judge
         let config: AlertingConfig
         let query: Query
+        let now: Int64
+        /// How many alerts ``views(_:)`` reads at a time.
+        public static let chunk = 2_000
+
+        /// The views of the alerts of `fingerprints[range]` that the query keeps (an alert that
+        /// resolved or went since the listing was made is left out).
+        public func views(_ range: Range<Int>) -> [AlertView] {
+            store.alerts(fingerprints[range]).compactMap { $0.isResolved(at: now) ? nil : view($0) }
+        }
 
         /// The view of `alert`, or nil when the query leaves it out.
         public func view(_ alert: Alert) -> AlertView? {
@@ -167,11 +181,12 @@ public final class Alerting: Sendable {
     public func listing(_ query: Query) -> Listing {
         let now = now().micros
         let config = self.config
-        let current = store.unresolved(at: now)
-        // The label filter first (cheap), so that only what it keeps is sorted.
-        var kept = query.filter.isEmpty ? current : current.filter { query.filter.matches($0.labels) }
-        kept.sort { $0.fingerprint < $1.fingerprint }
-        return Listing(alerts: kept, judge: judge(alerts: current, config: config, now: now), config: config, query: query)
+        // The label filter first, so that only what it keeps is sorted and read.
+        let filter = query.filter
+        let kept = store.unresolvedFingerprints(at: now) { filter.isEmpty || filter.matches($0) }.sorted()
+        let current = config.inhibitRules.isEmpty ? [] : store.unresolved(at: now)
+        return Listing(fingerprints: kept, store: store, judge: judge(alerts: current, config: config, now: now), config: config,
+                       query: query, now: now)
     }
 
     /// The alerts not resolved, filtered as `query` says, by fingerprint.

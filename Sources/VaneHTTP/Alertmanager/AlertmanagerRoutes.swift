@@ -58,16 +58,17 @@ struct AlertmanagerRoutes<Context: RequestContext>: Sendable {
             var w = JSONWriter(capacity: 80 * 1024)
             w.rawByte(UInt8(ascii: "["))
             var first = true
-            for alert in listing.alerts {
-                guard let view = listing.view(alert) else { continue }
-                if !first { w.rawByte(UInt8(ascii: ",")) }
-                first = false
-                var item = JSONWriter(capacity: 512)
-                AlertmanagerWire.write(view, to: &item)
-                w.raw(item.bytes)
-                if w.bytes.count >= 64 * 1024 {
-                    try await writer.write(ByteBuffer(bytes: w.bytes))
-                    w = JSONWriter(capacity: 80 * 1024)
+            for start in stride(from: 0, to: listing.fingerprints.count, by: Alerting.Listing.chunk) {
+                for view in listing.views(start..<min(start + Alerting.Listing.chunk, listing.fingerprints.count)) {
+                    if !first { w.rawByte(UInt8(ascii: ",")) }
+                    first = false
+                    var item = JSONWriter(capacity: 512)
+                    AlertmanagerWire.write(view, to: &item)
+                    w.raw(item.bytes)
+                    if w.bytes.count >= 64 * 1024 {
+                        try await writer.write(ByteBuffer(bytes: w.bytes))
+                        w = JSONWriter(capacity: 80 * 1024)
+                    }
                 }
             }
             w.rawByte(UInt8(ascii: "]"))

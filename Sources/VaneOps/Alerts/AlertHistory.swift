@@ -8,11 +8,6 @@ import VaneText
 /// under the ops directory), never a line per re-sent alert. Without a directory the last
 /// 100,000 lines are kept in memory.
 public final class AlertHistory: AlertObserver, Sendable {
-    struct Open {
-        var start: Int64
-        var firing: Bool
-    }
-
     /// One episode of an alert.
     public struct Episode: Sendable, Equatable {
         public var fingerprint: Fingerprint
@@ -23,7 +18,6 @@ public final class AlertHistory: AlertObserver, Sendable {
     }
 
     let directory: String?
-    let open = Mutex<[Fingerprint: Open]>([:])
     let memory = Mutex<[[UInt8]]>([])
     let writeLock = Mutex(())
     let store: AlertStore
@@ -38,29 +32,24 @@ public final class AlertHistory: AlertObserver, Sendable {
 
     public func configurationChanged(_ config: AlertingConfig) {}
 
-    public func alertsReceived(posted: [Alert], stored: [Alert], now: Int64) {
-        var lines: [UInt8] = []
+    /// A line when an episode starts (the store held no alert of the fingerprint, or one that
+    /// started at another time) and one when it ends (the new alert is resolved, and the stored
+    /// one was firing at `now` or had only timed out, which writes no line).
+    public func alertsReceived(posted: [Alert], stored: AlertStore.Put, now: Int64) {
         var w = JSONWriter(capacity: 256)
-        open.withLock { open in
-            for alert in stored where alert.labels["vane_incident"] == nil {
-                let fingerprint = alert.fingerprint
-                let resolved = alert.isResolved(at: now)
-                let known = open[fingerprint]
-                if known == nil || known!.start != alert.startsAt.micros {
-                    open[fingerprint] = Open(start: alert.startsAt.micros, firing: !resolved)
-                    Self.line(alert, end: resolved ? alert.endsAt : nil, into: &w)
-                } else if known!.firing, resolved {
-                    open[fingerprint]!.firing = false
-                    Self.line(alert, end: alert.endsAt, into: &w)
-                } else {
-                    continue
-                }
-                w.rawByte(0x0A)
-                w.startNextValue()
+        for (alert, previous) in zip(stored.stored, stored.previous) where alert.labels["vane_incident"] == nil {
+            let resolved = alert.isResolved(at: now)
+            if previous == nil || previous!.startsAt != alert.startsAt.micros {
+                Self.line(alert, end: resolved ? alert.endsAt : nil, into: &w)
+            } else if resolved, previous!.endsAt > now || previous!.timeout {
+                Self.line(alert, end: alert.endsAt, into: &w)
+            } else {
+                continue
             }
-            if open.count > 4_000_000 { open = open.filter(\.value.firing) }
+            w.rawByte(0x0A)
+            w.startNextValue()
         }
-        lines = w.bytes
+        let lines = w.bytes
         guard !lines.isEmpty else { return }
         if let directory {
             let path = directory + "/history-" + Self.day(now) + ".jsonl"

@@ -92,9 +92,9 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
 
     // MARK: intake
 
-    public func alertsReceived(posted: [Alert], stored: [Alert], now: Int64) {
+    public func alertsReceived(posted: [Alert], stored: AlertStore.Put, now: Int64) {
         state.withLock { state in
-            for alert in stored { Self.insert(alert, into: &state, now: now) }
+            for alert in stored.stored { Self.insert(alert, into: &state, now: now) }
         }
     }
 
@@ -289,7 +289,8 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
 /// Told of every alert received and every configuration applied.
 public protocol AlertObserver: Sendable {
     /// `posted`: the alerts as they came (times filled in); `stored`: as stored, merged with
-    /// what was there (Alertmanager's merge can join two firing episodes into one).
-    func alertsReceived(posted: [Alert], stored: [Alert], now: Int64)
+    /// what was there (Alertmanager's merge can join two firing episodes into one), each with
+    /// what it replaced.
+    func alertsReceived(posted: [Alert], stored: AlertStore.Put, now: Int64)
     func configurationChanged(_ config: AlertingConfig)
 }

@@ -36,23 +36,78 @@ public struct IncidentCorrelator: Sendable {
         public init() {}
     }
 
+    /// What the engine keeps of an alert: 80 bytes and the labels' buffer, which the alert
+    /// store shares.
     struct Track: Sendable, Codable {
-        var labels: LabelSet
+        var text: AlertText
         var service: String?
         var host: String?
         var episodeStart: Int64
         var endsAt: Int64
+        var resolvedAtRaw = Int64.min
+        var episodes: Int32 = 1
+        var incidentRaw: Int32 = -1
+        var deliveries: Int32 = 1
         var firing: Bool
-        var resolvedAt: Int64?
-        var episodes: Int
         var qualified = false
-        var incident: Int?
-        var deliveries = 0
+
+        init(text: AlertText, service: String?, host: String?, episodeStart: Int64, endsAt: Int64, firing: Bool, resolvedAt: Int64?) {
+            self.text = text
+            self.service = service
+            self.host = host
+            self.episodeStart = episodeStart
+            self.endsAt = endsAt
+            self.firing = firing
+            self.resolvedAt = resolvedAt
+        }
+
+        var resolvedAt: Int64? {
+            get { resolvedAtRaw == .min ? nil : resolvedAtRaw }
+            set { resolvedAtRaw = newValue ?? .min }
+        }
+
+        var incident: Int? {
+            get { incidentRaw < 0 ? nil : Int(incidentRaw) }
+            set { incidentRaw = newValue.map(Int32.init) ?? -1 }
+        }
+
+        // Written as before this form (labels as a map, times and counts by name).
+        enum CodingKeys: String, CodingKey {
+            case labels, service, host, episodeStart, endsAt, firing, resolvedAt, episodes, qualified, incident, deliveries
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let labels = try c.decode(LabelSet.self, forKey: .labels)
+            self.init(text: AlertText(Alert(labels: labels, startsAt: WireTime(micros: 0), endsAt: WireTime(micros: 0), updatedAt: WireTime(micros: 0))),
+                      service: try c.decodeIfPresent(String.self, forKey: .service), host: try c.decodeIfPresent(String.self, forKey: .host),
+                      episodeStart: try c.decode(Int64.self, forKey: .episodeStart), endsAt: try c.decode(Int64.self, forKey: .endsAt),
+                      firing: try c.decode(Bool.self, forKey: .firing), resolvedAt: try c.decodeIfPresent(Int64.self, forKey: .resolvedAt))
+            episodes = Int32(clamping: try c.decode(Int.self, forKey: .episodes))
+            qualified = try c.decodeIfPresent(Bool.self, forKey: .qualified) ?? false
+            incident = try c.decodeIfPresent(Int.self, forKey: .incident)
+            deliveries = Int32(clamping: try c.decodeIfPresent(Int.self, forKey: .deliveries) ?? 0)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(text.labels(Fingerprint(0)), forKey: .labels)
+            try c.encodeIfPresent(service, forKey: .service)
+            try c.encodeIfPresent(host, forKey: .host)
+            try c.encode(episodeStart, forKey: .episodeStart)
+            try c.encode(endsAt, forKey: .endsAt)
+            try c.encode(firing, forKey: .firing)
+            try c.encodeIfPresent(resolvedAt, forKey: .resolvedAt)
+            try c.encode(Int(episodes), forKey: .episodes)
+            try c.encode(qualified, forKey: .qualified)
+            try c.encodeIfPresent(incident, forKey: .incident)
+            try c.encode(Int(deliveries), forKey: .deliveries)
+        }
     }
 
     public internal(set) var settings: Settings
     public internal(set) var graph: ServiceGraph
-    var tracks: [Fingerprint: Track] = [:]
+    var tracks = FingerprintMap<Track>()
     public internal(set) var incidents: [Incident] = []
     public private(set) var changes: [OpsChange] = []
     /// Incident index → the index it was merged into.
@@ -87,13 +142,15 @@ public struct IncidentCorrelator: Sendable {
 
     // MARK: input
 
-    /// An alert as stored after a delivery at `now` (microseconds).
-    public mutating func observe(_ alert: Alert, at now: Int64) {
+    /// An alert as stored after a delivery at `now` (microseconds); `text` is the buffer the
+    /// alert store keeps for it, shared rather than copied (packed here when nil).
+    public mutating func observe(_ alert: Alert, text: AlertText? = nil, at now: Int64) {
         alertsReceived += 1
         let fingerprint = alert.fingerprint
         let resolved = alert.endsAt.micros <= now
         var wasFiring = false
-        if var track = tracks[fingerprint] {
+        if let slot = tracks.slot(of: fingerprint) {
+            var track = tracks.values[slot]
             wasFiring = track.firing
             track.deliveries += 1
             if alert.startsAt.micros != track.episodeStart, !track.firing || alert.startsAt.micros > track.episodeStart {
@@ -105,14 +162,14 @@ public struct IncidentCorrelator: Sendable {
             track.endsAt = alert.endsAt.micros
             track.firing = !resolved
             if resolved { track.resolvedAt = track.resolvedAt.map { min($0, alert.endsAt.micros) } ?? alert.endsAt.micros } else { track.resolvedAt = nil }
-            tracks[fingerprint] = track
+            if let text { track.text = text }
+            tracks.values[slot] = track
         } else {
             if tracks.count >= Self.maxTracks { forgetIdle() }
             let service = alert.labels[settings.serviceLabel].flatMap { $0.isEmpty ? nil : $0 }
             let host = alert.labels[settings.hostLabel].map(Self.hostPart).flatMap { $0.isEmpty ? nil : $0 }
-            tracks[fingerprint] = Track(labels: alert.labels, service: service, host: host, episodeStart: alert.startsAt.micros,
-                                        endsAt: alert.endsAt.micros, firing: !resolved, resolvedAt: resolved ? alert.endsAt.micros : nil,
-                                        episodes: 1, deliveries: 1)
+            tracks[fingerprint] = Track(text: text ?? AlertText(alert), service: service, host: host, episodeStart: alert.startsAt.micros,
+                                        endsAt: alert.endsAt.micros, firing: !resolved, resolvedAt: resolved ? alert.endsAt.micros : nil)
         }
         if resolved, wasFiring, let index = tracks[fingerprint]?.incident {
             add(.init(at: alert.endsAt.micros, kind: "alert_resolved", detail: fingerprint.description, by: "vane"), to: resolve(index))
@@ -135,8 +192,12 @@ public struct IncidentCorrelator: Sendable {
     }
 
     mutating func forgetIdle() {
-        let idle = tracks.filter { !$0.value.firing && $0.value.incident == nil }.map(\.key)
-        for key in idle.prefix(max(1, tracks.count / 10)) { tracks[key] = nil }
+        var budget = max(1, tracks.count / 10)
+        tracks.removeAll { _, track in
+            guard budget > 0, !track.firing, track.incident == nil else { return false }
+            budget -= 1
+            return true
+        }
     }
 
     // MARK: time
@@ -146,14 +207,14 @@ public struct IncidentCorrelator: Sendable {
     /// resolve.
     public mutating func advance(to now: Int64) {
         var due: [(at: Int64, fingerprint: Fingerprint)] = []
-        for (fingerprint, track) in tracks {
-            if track.firing, track.endsAt <= now {
-                tracks[fingerprint]!.firing = false
-                tracks[fingerprint]!.resolvedAt = track.endsAt
+        for slot in tracks.values.indices {
+            if tracks.values[slot].firing, tracks.values[slot].endsAt <= now {
+                tracks.values[slot].firing = false
+                tracks.values[slot].resolvedAt = tracks.values[slot].endsAt
             }
-            let t = tracks[fingerprint]!
+            let t = tracks.values[slot]
             let lasted = (t.firing ? now : (t.resolvedAt ?? now)) - t.episodeStart
-            if !t.qualified, lasted >= settings.qualifyAfter { due.append((t.episodeStart + settings.qualifyAfter, fingerprint)) }
+            if !t.qualified, lasted >= settings.qualifyAfter { due.append((t.episodeStart + settings.qualifyAfter, tracks.keys[slot])) }
         }
         due.sort { $0.at != $1.at ? $0.at < $1.at : $0.fingerprint < $1.fingerprint }
         for (at, fingerprint) in due { qualify(fingerprint, at: at) }
@@ -170,9 +231,9 @@ public struct IncidentCorrelator: Sendable {
     }
 
     mutating func qualify(_ fingerprint: Fingerprint, at: Int64) {
-        guard var track = tracks[fingerprint] else { return }
-        track.qualified = true
-        tracks[fingerprint] = track
+        guard let slot = tracks.slot(of: fingerprint) else { return }
+        tracks.values[slot].qualified = true
+        let track = tracks.values[slot]
         var related: [Int] = []
         var candidates = Set<Int>()
         if let service = track.service {
@@ -221,7 +282,7 @@ public struct IncidentCorrelator: Sendable {
     }
 
     mutating func join(_ fingerprint: Fingerprint, track: Track, index: Int, at: Int64) {
-        tracks[fingerprint]!.incident = index
+        if let slot = tracks.slot(of: fingerprint) { tracks.values[slot].incident = index }
         incidents[index].alerts.append(fingerprint)
         if let service = track.service {
             incidents[index].services.insert(service)
@@ -233,7 +294,7 @@ public struct IncidentCorrelator: Sendable {
         }
         incidents[index].firstAlertAt = min(incidents[index].firstAlertAt, track.episodeStart)
         incidents[index].lastAlertAt = max(incidents[index].lastAlertAt, track.episodeStart)
-        add(.init(at: at, kind: "alert_joined", detail: "\(fingerprint) \(track.labels)", by: "vane"), to: index)
+        add(.init(at: at, kind: "alert_joined", detail: "\(fingerprint) \(track.text.labels(fingerprint))", by: "vane"), to: index)
     }
 
     mutating func merge(_ other: Int, into target: Int, at: Int64) {
@@ -292,7 +353,7 @@ public struct IncidentCorrelator: Sendable {
     }
 
     /// The labels of a tracked alert.
-    public func labels(of fingerprint: Fingerprint) -> LabelSet? { tracks[fingerprint]?.labels }
+    public func labels(of fingerprint: Fingerprint) -> LabelSet? { tracks[fingerprint]?.text.labels(fingerprint) }
 }
 
 extension IncidentCorrelator {
@@ -309,7 +370,7 @@ extension IncidentCorrelator {
 
     /// The state as JSON.
     public func snapshot() throws -> [UInt8] {
-        let kept = tracks.filter { $0.value.incident != nil || $0.value.firing }
+        let kept = tracks.dictionary { $0.incident != nil || $0.firing }
         let snapshot = Snapshot(incidents: incidents, tracks: kept, changes: changes, mergedInto: mergedInto, nextID: nextID,
                                 alertsReceived: alertsReceived)
         return Array(try JSONEncoder().encode(snapshot))
@@ -319,7 +380,8 @@ extension IncidentCorrelator {
     public mutating func restore(_ bytes: [UInt8]) throws {
         let snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(bytes))
         incidents = snapshot.incidents
-        tracks = snapshot.tracks
+        tracks = FingerprintMap()
+        for (fingerprint, track) in snapshot.tracks { tracks[fingerprint] = track }
         changes = snapshot.changes
         mergedInto = snapshot.mergedInto
         nextID = snapshot.nextID

@@ -67,12 +67,13 @@ public final class IncidentService: AlertObserver, Service, Sendable {
 
     // MARK: input
 
-    public func alertsReceived(posted: [Alert], stored: [Alert], now: Int64) {
-        let real = posted.filter { $0.labels[Self.incidentLabel] == nil }
+    public func alertsReceived(posted: [Alert], stored: AlertStore.Put, now: Int64) {
+        // `posted` is what the store was given, in order: `stored.texts` lines up with it.
+        let real = posted.indices.filter { posted[$0].labels[Self.incidentLabel] == nil }
         guard !real.isEmpty else { return }
         metrics.alerts.increment(by: real.count)
         state.withLock { state in
-            for alert in real { state.correlator.observe(alert, at: now) }
+            for i in real { state.correlator.observe(posted[i], text: i < stored.texts.count ? stored.texts[i] : nil, at: now) }
         }
     }
 

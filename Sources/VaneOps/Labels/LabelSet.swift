@@ -53,6 +53,12 @@ public struct LabelSet: Sendable, Hashable, Sequence, Codable, CustomStringConve
         self.fingerprint = Fingerprint(sorted: labels)
     }
 
+    /// A set read back from storage, whose fingerprint is already known.
+    init(sortedUnique labels: [Label], fingerprint: Fingerprint) {
+        self.labels = labels
+        self.fingerprint = fingerprint
+    }
+
     /// The value of `name`, or nil where the set has no such label.
     public subscript(name: String) -> String? {
         var low = 0, high = labels.count

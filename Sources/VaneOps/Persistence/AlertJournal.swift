@@ -9,9 +9,10 @@ import VaneText
 /// cache: they survive `kill -9`); ``sync()`` puts them on the disk, every second from
 /// ``OpsSnapshots`` and at shutdown (as Redis' `appendfsync everysec`). A write is one `write`
 /// call on a file kept open, under a lock, on the posting task: no thread hop per post. When the
-/// journal passes ``compactionBytes``, a new journal starts, a snapshot of the store is written
-/// beside it (off the posting path), and the old journals go; at start the snapshot and then the
-/// newer journals are read.
+/// journal passes ``compactionBytes`` (or the last snapshot's size, whichever is larger, so that
+/// a large store is not rewritten for every few alerts), a new journal starts, a snapshot of the
+/// store is written beside it (off the posting path, a chunk of alerts at a time), and the old
+/// journals go; at start the snapshot and then the newer journals are read, a line at a time.
 public final class AlertJournal: Sendable {
     struct State {
         var generation: Int
@@ -22,22 +23,25 @@ public final class AlertJournal: Sendable {
         var requested = 0
         var compacted = 0
         var compacting = false
+        /// The size of the last snapshot written.
+        var snapshotBytes: UInt64 = 0
     }
 
     let directory: String
     let state: Mutex<State>
     /// A journal past this size is compacted into a snapshot.
     public let compactionBytes: UInt64
-    /// What the snapshot holds: the store, taken after the journal moved on.
-    let snapshotSource: @Sendable () -> [Alert]
+    /// What the snapshot holds: the store, read after the journal moved on.
+    let store: AlertStore
 
-    public init(directory: String, compactionBytes: UInt64 = 64 << 20, snapshotSource: @escaping @Sendable () -> [Alert]) throws {
+    public init(directory: String, compactionBytes: UInt64 = 64 << 20, store: AlertStore) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.directory = directory
         self.compactionBytes = compactionBytes
-        self.snapshotSource = snapshotSource
+        self.store = store
         let generation = (Self.generations(in: directory).max() ?? 0) + 1
-        self.state = Mutex(State(generation: generation))
+        let snapshotBytes = ((try? FileManager.default.attributesOfItem(atPath: "\(directory)/alerts.snapshot"))?[.size] as? NSNumber)?.uint64Value ?? 0
+        self.state = Mutex(State(generation: generation, snapshotBytes: snapshotBytes))
     }
 
     deinit {
@@ -55,20 +59,23 @@ public final class AlertJournal: Sendable {
     var snapshotPath: String { "\(directory)/alerts.snapshot" }
 
     /// The alerts on disk: the snapshot's, then every journal's in order; the last record of a
-    /// fingerprint wins.
+    /// fingerprint wins. The snapshot is a line `{"covers": generation}` and then a line per
+    /// alert (an earlier form, one object `{"covers", "alerts": [...]}`, is read too).
     public func load() -> [Alert] {
         var latest: [Fingerprint: Alert] = [:]
         var covered = 0
-        if let data = FileManager.default.contents(atPath: snapshotPath),
-           let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
-            covered = (object["covers"] as? NSNumber)?.intValue ?? 0
-            for item in object["alerts"] as? [[String: Any]] ?? [] {
-                if let alert = OpsRecords.alert(item) { latest[alert.fingerprint] = alert }
+        var first = true
+        OpsRecords.forEachLine(inFile: snapshotPath) { lexer in
+            if first {
+                first = false
+                covered = OpsRecords.snapshotHeader(&lexer) { latest[$0.fingerprint] = $0 } ?? 0
+            } else if let alert = OpsRecords.alert(&lexer) {
+                latest[alert.fingerprint] = alert
             }
         }
         for generation in Self.generations(in: directory).sorted() where generation > covered {
-            for object in OpsRecords.objects(inFile: journalPath(generation)) {
-                if let alert = OpsRecords.alert(object) { latest[alert.fingerprint] = alert }
+            OpsRecords.forEachLine(inFile: journalPath(generation)) { lexer in
+                if let alert = OpsRecords.alert(&lexer) { latest[alert.fingerprint] = alert }
             }
         }
         return Array(latest.values)
@@ -93,7 +100,7 @@ public final class AlertJournal: Sendable {
             }
             try DurableFile.writeAll(bytes, fd: state.fd, path: journalPath(state.generation), what: "the alert journal")
             state.size += UInt64(bytes.count)
-            guard state.size >= compactionBytes else { return nil }
+            guard state.size >= max(compactionBytes, state.snapshotBytes) else { return nil }
             // The next posts go to a new journal; this one is folded into a snapshot.
             let full = state.generation
             _ = fsync(state.fd)
@@ -146,27 +153,52 @@ public final class AlertJournal: Sendable {
     /// Writes a snapshot of the store covering journals up to `generation` (new posts already
     /// go to the next one), then removes them.
     func compact(upTo generation: Int) async {
-        let alerts = snapshotSource()
-        var w = JSONWriter(capacity: 256 * alerts.count + 64)
-        w.beginObject()
-        w.field("covers", Int64(generation))
-        w.beginArray("alerts")
-        for alert in alerts { OpsRecords.line(alert, into: &w) }
-        w.endArray()
-        w.endObject()
-        let bytes = w.bytes
         let path = snapshotPath
         let directory = self.directory
+        let store = self.store
         do {
-            try await NIOThreadPool.singleton.runIfActive {
-                try DurableFile.replace(path, with: bytes, what: "the alert snapshot")
+            let size = try await NIOThreadPool.singleton.runIfActive {
+                let size = try Self.writeSnapshot(of: store, covering: generation, to: path)
                 for old in Self.generations(in: directory) where old <= generation {
                     try? FileManager.default.removeItem(atPath: "\(directory)/alerts-\(old).log")
                 }
+                return size
             }
+            state.withLock { $0.snapshotBytes = size }
         } catch {
             // The journals stay; the next compaction tries again.
         }
+    }
+
+    /// Writes the store to a temporary file beside `path` a chunk at a time, syncs it and renames
+    /// it over `path`; returns its size.
+    static func writeSnapshot(of store: AlertStore, covering generation: Int, to path: String) throws -> UInt64 {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw VaneError(.internalError, "cannot create the alert snapshot \(temporary)") }
+        defer { close(fd) }
+        var w = JSONWriter(capacity: 1 << 20)
+        w.beginObject()
+        w.field("covers", Int64(generation))
+        w.endObject()
+        w.rawByte(0x0A)
+        var size: UInt64 = 0
+        try store.forEachChunk { alerts in
+            for alert in alerts {
+                w.startNextValue()
+                OpsRecords.line(alert, into: &w)
+                w.rawByte(0x0A)
+            }
+            try DurableFile.writeAll(w.bytes, fd: fd, path: temporary, what: "the alert snapshot")
+            size += UInt64(w.bytes.count)
+            w.dropWritten()
+        }
+        try DurableFile.writeAll(w.bytes, fd: fd, path: temporary, what: "the alert snapshot")
+        size += UInt64(w.bytes.count)
+        guard fsync(fd) == 0 else { throw VaneError(.internalError, "cannot sync the alert snapshot \(temporary)") }
+        guard Foundation.rename(temporary, path) == 0 else { throw VaneError(.internalError, "cannot rename the alert snapshot into \(path)") }
+        DurableFile.syncDirectory(of: path)
+        return size
     }
 
     /// Compacts now, whatever the journal's size, and returns when it is done (at shutdown, and

@@ -30,21 +30,9 @@ enum OpsRecords {
         w.endObject()
     }
 
-    static func labels(_ value: Any?) -> LabelSet? {
-        guard let map = value as? [String: String] else { return nil }
-        return LabelSet(map)
-    }
-
     static func time(_ value: Any?) -> WireTime? {
         guard let pair = value as? [NSNumber], pair.count == 2 else { return nil }
         return WireTime(micros: pair[0].int64Value, offsetSeconds: pair[1].int32Value)
-    }
-
-    static func alert(_ object: [String: Any]) -> Alert? {
-        guard let labels = labels(object["l"]), let starts = time(object["s"]), let ends = time(object["e"]), let updated = time(object["u"])
-        else { return nil }
-        return Alert(labels: labels, annotations: self.labels(object["a"]) ?? .empty, startsAt: starts, endsAt: ends, updatedAt: updated,
-                     generatorURL: object["g"] as? String ?? "", timeout: object["t"] as? Bool ?? false)
     }
 
     static func line(_ silence: Silence) -> [UInt8] {

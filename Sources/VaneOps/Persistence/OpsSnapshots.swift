@@ -43,7 +43,7 @@ public final class OpsSnapshots: Service, Sendable {
         let silenceFile = SilenceFile(path: silencesPath(directory))
         let book = SilenceBook(silences: try silenceFile.load(now: now, retention: 120 * 3_600_000_000), journal: silenceFile)
         let store = AlertStore()
-        let journal = try AlertJournal(directory: directory, snapshotSource: { store.all() })
+        let journal = try AlertJournal(directory: directory, store: store)
         store.restore(journal.load(), now: now)
         let alerting = Alerting(store: store, silences: book, journal: journal, clock: clock)
         var log = NotificationLog()

@@ -18,9 +18,16 @@ public struct SilenceWatcher: Sendable {
     public mutating func check(_ alerting: Alerting, now: Int64) -> [PostedAlert] {
         let since = lastCheck ?? now
         lastCheck = now
+        // Only the silences that need a look this second; the alerts are read only for them.
+        let due = alerting.silences.all(now: now).filter { silence in
+            let state = silence.state(at: now)
+            return (state == .expired && silence.endsAt.micros > since && silence.endsAt.micros <= now)
+                || (state == .active && silence.comment.hasPrefix(Self.untilResolvedMarker) && now - silence.startsAt.micros >= 60_000_000)
+        }
+        guard !due.isEmpty else { return [] }
         let firing = alerting.store.unresolved(at: now).filter { $0.labels["alertname"] != "VaneSilenceExpired" }
         var notices: [PostedAlert] = []
-        for silence in alerting.silences.all(now: now) {
+        for silence in due {
             if silence.state(at: now) == .expired, silence.endsAt.micros > since, silence.endsAt.micros <= now {
                 let still = firing.filter { silence.matches($0.labels) }
                 guard !still.isEmpty else { continue }
