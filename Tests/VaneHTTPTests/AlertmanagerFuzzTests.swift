@@ -3,6 +3,7 @@ import HTTPTypes
 import NIOCore
 import Testing
 @testable import VaneHTTP
+import VaneOps
 
 /// Seeded mutations of alerts, silences, changes and webhook messages: whatever arrives, the
 /// answer is an honest 2xx or 4xx in the surface's shape, never a 5xx, and the server answers on.
@@ -38,6 +39,43 @@ import Testing
         default: break
         }
         return bytes
+    }
+
+    /// The tree reader alone: the result or the error's text.
+    func treeRead(_ body: [UInt8], maxValues: Int) -> Result<[PostedAlert], any Error> {
+        Result { try AlertmanagerWire.postedAlertsFromTree(body, maxValues: maxValues) }
+    }
+
+    @Test("the fast alert reader gives the tree reader's alerts, or steps aside", arguments: [UInt64(21), 22, 23])
+    func fastReaderAgreesWithTheTree(seed: UInt64) throws {
+        var rng = FuzzRandom(seed: seed)
+        var fast = 0
+        for round in 0..<2_000 {
+            var items = (0..<(1 + rng.below(4))).map { _ in rng.chance(40) ? Self.alert : mutate(Self.alert, &rng) }
+            if rng.chance(20) { items[0]["labels"] = ["a": "1", "b": "x\"y\\z\u{1}", "ü": "ö", "c": ""] }
+            let body = bytes(items, &rng)
+            let maxValues = rng.chance(10) ? rng.below(40) : 1_000_000
+            let tree = treeRead(body, maxValues: maxValues)
+            guard let quick = AlertmanagerWire.postedAlertsFast(body, maxValues: maxValues) else { continue }
+            fast += 1
+            guard case .success(let alerts) = tree else {
+                Issue.record("round \(round): the fast reader took a body the tree refuses: \(tree) \(String(decoding: body, as: UTF8.self).prefix(300))")
+                continue
+            }
+            #expect(quick.count == alerts.count)
+            for (a, b) in zip(quick, alerts) {
+                let sameLabels = LabelSet(a.labels) == LabelSet(b.labels)
+                let sameAnnotations = LabelSet(a.annotations) == LabelSet(b.annotations)
+                #expect(sameLabels && sameAnnotations, "round \(round)")
+                let starts = a.startsAt == b.startsAt && a.startsAt?.offsetSeconds == b.startsAt?.offsetSeconds
+                let ends = a.endsAt == b.endsAt && a.endsAt?.offsetSeconds == b.endsAt?.offsetSeconds
+                #expect(starts && ends && a.generatorURL == b.generatorURL, "round \(round)")
+            }
+        }
+        // Well-formed bodies go the fast way (a fifth of these, the rest being mutated).
+        #expect(fast > 200)
+        let plain = Array(try JSONSerialization.data(withJSONObject: [Self.alert, Self.alert, ["labels": ["a": "b"]]]))
+        #expect(AlertmanagerWire.postedAlertsFast(plain, maxValues: 1_000)?.count == 3)
     }
 
     @Test("mutated alert-side requests never get a 5xx", arguments: [UInt64(15), 16])

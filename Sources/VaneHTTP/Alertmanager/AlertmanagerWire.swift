@@ -9,6 +9,12 @@ enum AlertmanagerWire {
 
     /// `postableAlerts`: a JSON array of `{labels (required), annotations, startsAt, endsAt, generatorURL}`.
     static func postedAlerts(_ bytes: [UInt8], maxValues: Int) throws -> [PostedAlert] {
+        if let alerts = postedAlertsFast(bytes, maxValues: maxValues) { return alerts }
+        return try postedAlertsFromTree(bytes, maxValues: maxValues)
+    }
+
+    /// `postableAlerts` read through a JSON tree: every body, with Alertmanager's errors.
+    static func postedAlertsFromTree(_ bytes: [UInt8], maxValues: Int) throws -> [PostedAlert] {
         let root: JSONValue
         do { root = try JSONValue.parse(bytes, maxValues: maxValues) } catch {
             throw AlertmanagerError.parsing("alerts", error.message)

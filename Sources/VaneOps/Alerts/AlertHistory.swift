@@ -19,10 +19,19 @@ public final class AlertHistory: AlertObserver, Sendable {
 
     let directory: String?
     let memory = Mutex<[[UInt8]]>([])
-    let writeLock = Mutex(())
+    /// The day's file, kept open while the day lasts (a write per post, not an open and a close).
+    struct DayFile {
+        var day: Int64 = .min
+        var fd: Int32 = -1
+    }
+    let file = Mutex(DayFile())
     let store: AlertStore
     /// Files older than this many days are removed.
     public let retentionDays: Int
+
+    deinit {
+        file.withLock { if $0.fd >= 0 { close($0.fd) } }
+    }
 
     public init(directory: String?, store: AlertStore, retentionDays: Int = 30) {
         self.directory = directory
@@ -52,8 +61,20 @@ public final class AlertHistory: AlertObserver, Sendable {
         let lines = w.bytes
         guard !lines.isEmpty else { return }
         if let directory {
-            let path = directory + "/history-" + Self.day(now) + ".jsonl"
-            writeLock.withLock { _ in _ = try? DurableFile.appendUnsynced(lines, to: path, what: "the alert history") }
+            file.withLock { file in
+                let day = now >= 0 ? now / 86_400_000_000 : (now + 1) / 86_400_000_000 - 1
+                if day != file.day || file.fd < 0 {
+                    if file.fd >= 0 { close(file.fd) }
+                    let path = directory + "/history-" + Self.day(now) + ".jsonl"
+                    file.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+                    file.day = day
+                }
+                guard file.fd >= 0 else { return }
+                if (try? DurableFile.writeAll(lines, fd: file.fd, path: "history", what: "the alert history")) == nil {
+                    close(file.fd)
+                    file.fd = -1
+                }
+            }
         } else {
             memory.withLock { memory in
                 memory.append(lines)

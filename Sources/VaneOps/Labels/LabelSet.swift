@@ -23,6 +23,11 @@ public struct LabelSet: Sendable, Hashable, Sequence, Codable, CustomStringConve
     /// A set from `labels` in any order; where a name repeats, the last value wins (as Go's JSON
     /// decoding into a map does).
     public init(_ labels: [Label]) {
+        // Senders written in Go post maps with their keys sorted: taken as they are.
+        if zip(labels, labels.dropFirst()).allSatisfy({ $0.name < $1.name }) {
+            self.init(sortedUnique: labels)
+            return
+        }
         var sorted = labels.enumerated().sorted { a, b in
             a.element.name != b.element.name ? a.element.name < b.element.name : a.offset < b.offset
         }.map(\.element)
@@ -33,6 +38,11 @@ public struct LabelSet: Sendable, Hashable, Sequence, Codable, CustomStringConve
         }
         self.init(sortedUnique: sorted)
     }
+
+    /// Equal sets have equal fingerprints: the fingerprint is hashed (not every string), and
+    /// compared first.
+    public static func == (a: LabelSet, b: LabelSet) -> Bool { a.fingerprint == b.fingerprint && a.labels == b.labels }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint.value) }
 
     /// A set from a dictionary.
     public init(_ dictionary: [String: String]) {
