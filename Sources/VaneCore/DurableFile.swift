@@ -48,6 +48,26 @@ public enum DurableFile {
         syncDirectory(of: path)
     }
 
+    /// Replaces the file at `path` with what `produce` hands to its `emit` function, a part at a
+    /// time (a large file is never held in memory whole), atomically as ``replace(_:with:what:)``.
+    /// Returns the file's size.
+    @discardableResult
+    public static func replace(_ path: String, what: String, producing produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws -> UInt64 {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw VaneError(.internalError, "cannot create \(what) \(temporary)") }
+        defer { close(fd) }
+        var size: UInt64 = 0
+        try produce { bytes in
+            try writeAll(bytes, fd: fd, path: temporary, what: what)
+            size += UInt64(bytes.count)
+        }
+        guard fsync(fd) == 0 else { throw VaneError(.internalError, "cannot sync \(what) \(temporary)") }
+        guard Foundation.rename(temporary, path) == 0 else { throw VaneError(.internalError, "cannot rename \(what) into \(path)") }
+        syncDirectory(of: path)
+        return size
+    }
+
     /// Syncs the directory holding `path`, so that a created or renamed file's name is durable.
     public static func syncDirectory(of path: String) {
         let directory = (path as NSString).deletingLastPathComponent

@@ -214,7 +214,11 @@ public struct JSONLexer {
     public mutating func string() throws(JSONSyntaxError) -> String {
         let (start, stop, clean) = try scanString()
         if clean {
-            // No escapes: the bytes are the string.
+            // No escapes: the bytes are the string. ASCII (most keys and values) is valid UTF-8
+            // as it stands and is copied without the generic validation.
+            if Self.isASCII(bytes, start, stop) {
+                return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<stop]), as: UTF8.self) }
+            }
             if let s = String(validating: bytes[start..<stop], as: UTF8.self) { return s }
             if stringRules.rejectsInvalidUTF8 { throw JSONSyntaxError(.invalidUTF8, at: stop) }
             return String(decoding: bytes[start..<stop], as: UTF8.self)
@@ -252,9 +256,11 @@ public struct JSONLexer {
     }
 
     static func isASCII(_ bytes: [UInt8], _ start: Int, _ stop: Int) -> Bool {
-        var i = start
-        while i < stop { if bytes[i] >= 0x80 { return false }; i += 1 }
-        return true
+        bytes.withUnsafeBufferPointer { b in
+            var i = start
+            while i < stop { if b[i] >= 0x80 { return false }; i += 1 }
+            return true
+        }
     }
 
     /// Finds the closing quote of the string at ``index`` and moves past it: the content's

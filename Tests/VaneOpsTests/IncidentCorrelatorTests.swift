@@ -71,6 +71,34 @@ import Testing
         #expect(causes.first?.evidence.contains { $0.contains("3 of 3") } == true)
     }
 
+    @Test func theStateSurvivesItsSnapshotInTheLineFormAndTheEarlierForm() throws {
+        var c = IncidentCorrelator(graph: Self.graph)
+        let m = Self.minute, t0 = Self.t0
+        run(&c, [(alert("DBDown", service: "db", host: "h3", start: t0, end: t0), t0 + 30 * m),
+                 (alert("Errors", service: "api", host: "h2", start: t0 + m, end: t0 + m), t0 + 30 * m),
+                 (alert("Quiet", service: "mail", host: "h4", start: t0 + 2 * m, end: t0 + 2 * m), t0 + 90 * m)], until: t0 + 20 * m)
+        c.record(OpsChange(id: "deploy-1", type: "deploy", service: "db", at: t0 - m, description: "v2"))
+        let before = try #require(c.liveIncidents.first)
+        let lines = try c.snapshot()
+        // A first line, then one per alert kept (two in the incident, one still firing alone).
+        #expect(lines.split(separator: 0x0A).count == 4)
+        let earlier = IncidentCorrelator.Snapshot(incidents: c.incidents, tracks: c.tracks.dictionary { $0.incident != nil || $0.firing },
+                                                  changes: c.changes, mergedInto: c.mergedInto, nextID: c.nextID, alertsReceived: c.alertsReceived)
+        for bytes in [lines, Array(try JSONEncoder().encode(earlier))] {
+            var back = IncidentCorrelator(graph: Self.graph)
+            try back.restore(bytes)
+            let incident = try #require(back.liveIncidents.first)
+            #expect(incident.id == before.id && incident.alerts == before.alerts && incident.services == before.services)
+            #expect(back.alertsReceived == c.alertsReceived && back.changes.map(\.id) == ["deploy-1"])
+            #expect(back.tracks.count == 3)
+            for fingerprint in before.alerts { #expect(back.labels(of: fingerprint) == c.labels(of: fingerprint)) }
+            #expect(back.rootCauses(of: incident).map(\.name) == c.rootCauses(of: before).map(\.name))
+            // The engine goes on from there: the incident resolves with its alerts.
+            run(&back, [], until: t0 + 40 * m)
+            #expect(back.liveIncidents.first?.state == .resolved)
+        }
+    }
+
     @Test func unrelatedFaultsAndFaultsApartInTimeAreSeparate() {
         var c = IncidentCorrelator(graph: Self.graph)
         let m = Self.minute, t0 = Self.t0

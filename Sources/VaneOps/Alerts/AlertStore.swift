@@ -120,6 +120,11 @@ public final class AlertStore: Sendable {
         state.withLock { state in state.alerts.slot(of: fingerprint).map(state.alert) }
     }
 
+    /// Those of `fingerprints` the store holds (one lock for all; no alert is read).
+    public func holding(_ fingerprints: Set<Fingerprint>) -> Set<Fingerprint> {
+        state.withLock { state in fingerprints.filter { state.alerts.slot(of: $0) != nil } }
+    }
+
     /// The alerts with these fingerprints that the store holds, in the same order.
     public func alerts(_ fingerprints: some Sequence<Fingerprint>) -> [Alert] {
         state.withLock { state in fingerprints.compactMap { state.alerts.slot(of: $0).map(state.alert) } }

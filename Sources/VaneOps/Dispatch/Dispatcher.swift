@@ -130,12 +130,14 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
 
     // MARK: flushing
 
+    /// A group's flush: its alerts are read from the store by the flush itself, outside the
+    /// dispatcher's lock, and only when its receiver has something to send.
     struct Job: Sendable {
         var id: GroupID
         var route: Route
         var key: String
         var labels: LabelSet
-        var alerts: [Alert]
+        var fingerprints: [Fingerprint]
         var config: AlertingConfig
     }
 
@@ -150,7 +152,7 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
                 state.groups[id]!.next = now + group.route.groupInterval
                 state.running += 1
                 jobs.append(Job(id: id, route: group.route, key: group.key, labels: group.labels,
-                                alerts: group.alerts.compactMap { alerting.store.alert($0) }, config: state.config))
+                                fingerprints: Array(group.alerts), config: state.config))
             }
             return jobs
         }
@@ -158,20 +160,22 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
 
     /// After a flush: resolved alerts it notified are dropped unless they changed meanwhile; an
     /// empty group goes.
-    func finish(_ job: Job, notified: Bool, now: Int64) {
+    func finish(_ job: Job, _ outcome: Flushed, now: Int64) {
+        let flushed = Set(job.fingerprints)
+        let held = alerting.store.holding(flushed)
         state.withLock { state in
             state.running -= 1
             guard var group = state.groups[job.id] else { return }
             group.flushing = false
-            if notified {
-                for alert in job.alerts where alert.isResolved(at: now) {
+            if outcome.notified {
+                for alert in outcome.alerts where alert.isResolved(at: now) {
                     // Unless it changed meanwhile (fired again): then it stays for the next flush.
                     let current = alerting.store.alert(alert.fingerprint)
                     if current == nil || current == alert { group.alerts.remove(alert.fingerprint) }
                 }
             }
             // Alerts the store no longer holds (collected) leave the group too.
-            group.alerts = group.alerts.filter { alerting.store.alert($0) != nil }
+            group.alerts = group.alerts.filter { !flushed.contains($0) || held.contains($0) }
             state.groups[job.id] = group.alerts.isEmpty ? nil : group
         }
     }
@@ -187,8 +191,8 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
         await withTaskGroup(of: Void.self) { tasks in
             for job in jobs {
                 tasks.addTask {
-                    let notified = await self.flush(job, judge: judge, now: now)
-                    self.finish(job, notified: notified, now: self.nowMicros())
+                    let flushed = await self.flush(job, judge: judge, now: now)
+                    self.finish(job, flushed, now: self.nowMicros())
                 }
             }
         }
@@ -205,28 +209,35 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
                 let judge = alerting.judge(now: now)
                 for job in jobs {
                     tasks.addTask {
-                        let notified = await self.flush(job, judge: judge, now: now)
-                        self.finish(job, notified: notified, now: self.nowMicros())
+                        let flushed = await self.flush(job, judge: judge, now: now)
+                        self.finish(job, flushed, now: self.nowMicros())
                     }
                 }
             }
         }
     }
 
-    /// One group's flush: each integration of its receiver, concurrently. True when every one
-    /// succeeded (or had nothing to send).
-    func flush(_ job: Job, judge: Alerting.Judge, now: Int64) async -> Bool {
-        guard let receiver = job.config.receiver(named: job.route.receiver) else { return true }
+    /// What a flush did: whether every integration succeeded (or had nothing to send), and the
+    /// alerts it read (none when there was nothing to send).
+    struct Flushed: Sendable {
+        var notified: Bool
+        var alerts: [Alert] = []
+    }
+
+    /// One group's flush: each integration of its receiver, concurrently.
+    func flush(_ job: Job, judge: Alerting.Judge, now: Int64) async -> Flushed {
+        guard let receiver = job.config.receiver(named: job.route.receiver) else { return Flushed(notified: true) }
         let integrations = Integration.all(of: receiver)
-        guard !integrations.isEmpty else { return true }
-        if Self.isMuted(job.route, config: job.config, at: now) { return true }
-        let items = job.alerts.sorted(by: Alerting.listedInGroup)
+        guard !integrations.isEmpty else { return Flushed(notified: true) }
+        if Self.isMuted(job.route, config: job.config, at: now) { return Flushed(notified: true) }
+        let alerts = alerting.store.alerts(job.fingerprints)
+        let items = alerts.sorted(by: Alerting.listedInGroup)
             .filter { judge.status(of: $0).state == "active" }
             .map { Notification.Item(alert: $0, resolved: $0.isResolved(at: now)) }
         let firing = Set(items.filter { !$0.resolved }.map(\.alert.fingerprint))
         let resolved = Set(items.filter(\.resolved).map(\.alert.fingerprint))
         let timeout = max(settings.minFlushTimeout, .microseconds(job.route.groupInterval))
-        return await withTaskGroup(of: Bool.self) { tasks in
+        let notified = await withTaskGroup(of: Bool.self) { tasks in
             for (name, index, integration) in integrations {
                 let key = NotificationLog.key(groupKey: job.key, receiver: receiver.name, integration: name, index: index)
                 guard NotificationLog.needsUpdate(log.entry(key), firing: firing, resolved: resolved, sendResolved: integration.sendResolved,
@@ -248,6 +259,7 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
             for await ok in tasks where !ok { all = false }
             return all
         }
+        return Flushed(notified: notified, alerts: alerts)
     }
 
     /// Sends with exponential backoff until `deadline`: 2xx is done, 5xx and no answer are

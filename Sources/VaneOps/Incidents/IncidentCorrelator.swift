@@ -109,7 +109,7 @@ public struct IncidentCorrelator: Sendable {
     public internal(set) var graph: ServiceGraph
     var tracks = FingerprintMap<Track>()
     public internal(set) var incidents: [Incident] = []
-    public private(set) var changes: [OpsChange] = []
+    public internal(set) var changes: [OpsChange] = []
     /// Incident index → the index it was merged into.
     var mergedInto: [Int: Int] = [:]
     /// The incidents that hold each service and each host, so that an alert's candidates are
@@ -354,44 +354,4 @@ public struct IncidentCorrelator: Sendable {
 
     /// The labels of a tracked alert.
     public func labels(of fingerprint: Fingerprint) -> LabelSet? { tracks[fingerprint]?.text.labels(fingerprint) }
-}
-
-extension IncidentCorrelator {
-    /// What survives a restart: the incidents, the alerts that belong to them or still fire,
-    /// the changes and the counters.
-    struct Snapshot: Codable {
-        var incidents: [Incident]
-        var tracks: [Fingerprint: Track]
-        var changes: [OpsChange]
-        var mergedInto: [Int: Int]
-        var nextID: Int
-        var alertsReceived: Int
-    }
-
-    /// The state as JSON.
-    public func snapshot() throws -> [UInt8] {
-        let kept = tracks.dictionary { $0.incident != nil || $0.firing }
-        let snapshot = Snapshot(incidents: incidents, tracks: kept, changes: changes, mergedInto: mergedInto, nextID: nextID,
-                                alertsReceived: alertsReceived)
-        return Array(try JSONEncoder().encode(snapshot))
-    }
-
-    /// Takes back a state written by ``snapshot()``.
-    public mutating func restore(_ bytes: [UInt8]) throws {
-        let snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(bytes))
-        incidents = snapshot.incidents
-        tracks = FingerprintMap()
-        for (fingerprint, track) in snapshot.tracks { tracks[fingerprint] = track }
-        changes = snapshot.changes
-        mergedInto = snapshot.mergedInto
-        nextID = snapshot.nextID
-        alertsReceived = snapshot.alertsReceived
-        byService = [:]
-        byHost = [:]
-        for (index, incident) in incidents.enumerated() where mergedInto[index] == nil {
-            for service in incident.services { byService[service, default: []].insert(index) }
-            for host in incident.hosts { byHost[host, default: []].insert(index) }
-        }
-        openCount = incidents.indices.filter { mergedInto[$0] == nil && incidents[$0].state != .resolved && !incidents[$0].alerts.isEmpty }.count
-    }
 }

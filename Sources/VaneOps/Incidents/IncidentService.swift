@@ -38,6 +38,8 @@ public final class IncidentService: AlertObserver, Service, Sendable {
     let logger: Logger
     /// Where the incidents are written after a person acts on one; nil keeps them in memory.
     let snapshotPath: String?
+    /// Orders snapshot writes.
+    let writing = Mutex(())
     let metrics: (alerts: Counter, opened: Counter, open: Gauge, perIncident: Gauge, mttd: Gauge, mttr: Gauge, noise: Gauge)
 
     /// The label that marks Vane's own incident alerts (the engine does not correlate them).
@@ -180,27 +182,31 @@ public final class IncidentService: AlertObserver, Service, Sendable {
     /// A person acknowledges or resolves an incident (as noise, when it was a false positive).
     public func act(on id: String, action: IncidentCorrelator.Action, by: String, comment: String = "") throws(VaneError) -> Incident {
         let now = nowMicros()
-        return try state.withLock { (state: inout State) throws(VaneError) -> Incident in
+        let incident = try state.withLock { (state: inout State) throws(VaneError) -> Incident in
             let incident = try state.correlator.act(on: id, action: action, by: by, comment: comment, at: now)
             if action != .acknowledge { state.resolvedByPeople += 1 }
-            if let snapshotPath {
-                do { try DurableFile.replace(snapshotPath, with: try state.correlator.snapshot(), what: "the incidents") } catch {
-                    throw VaneError(.unavailable, "The incident changed but could not be written: \(error)")
-                }
-            }
             return incident
+        }
+        do { try saveSnapshot() } catch {
+            throw VaneError(.unavailable, "The incident changed but could not be written: \(error)")
+        }
+        return incident
+    }
+
+    /// Writes the incidents to ``snapshotPath`` now: from a copy of the engine taken under its
+    /// lock (its buffers shared until the next change), written outside it, so that alerts keep
+    /// arriving while a large state is written. Writes are one at a time, each from a copy taken
+    /// after the last, so the file never goes back to an older state.
+    public func saveSnapshot() throws {
+        guard let snapshotPath else { return }
+        try writing.withLock { _ in
+            let correlator = state.withLock { $0.correlator }
+            try DurableFile.replace(snapshotPath, what: "the incidents") { emit in try correlator.writeSnapshot(emit) }
         }
     }
 
-    /// Writes the incidents to ``snapshotPath`` now.
-    public func saveSnapshot() throws {
-        guard let snapshotPath else { return }
-        let bytes = try snapshot()
-        try DurableFile.replace(snapshotPath, with: bytes, what: "the incidents")
-    }
-
     /// The engine's state as JSON (incidents, their alerts, firing alerts, changes).
-    public func snapshot() throws -> [UInt8] { try state.withLock { try $0.correlator.snapshot() } }
+    public func snapshot() throws -> [UInt8] { try state.withLock { $0.correlator }.snapshot() }
 
     /// Takes back a state written by ``snapshot()``; incidents open before are not posted as
     /// newly opened.

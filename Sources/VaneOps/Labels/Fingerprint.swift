@@ -18,11 +18,19 @@ public struct Fingerprint: Sendable, Hashable, Comparable, Codable, CustomString
             hash ^= UInt64(byte)
             hash &*= Fingerprint.prime
         }
+        @inline(__always) func mix(_ text: String) {
+            let done: Bool? = text.utf8.withContiguousStorageIfAvailable { buffer in
+                for byte in buffer { mix(byte) }
+                return true
+            }
+            if done == nil {
+                for byte in text.utf8 { mix(byte) }
+            }
+            mix(0xFF)
+        }
         for label in labels {
-            for byte in label.name.utf8 { mix(byte) }
-            mix(0xFF)
-            for byte in label.value.utf8 { mix(byte) }
-            mix(0xFF)
+            mix(label.name)
+            mix(label.value)
         }
         value = hash
     }

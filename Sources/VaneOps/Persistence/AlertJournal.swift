@@ -170,35 +170,25 @@ public final class AlertJournal: Sendable {
         }
     }
 
-    /// Writes the store to a temporary file beside `path` a chunk at a time, syncs it and renames
-    /// it over `path`; returns its size.
+    /// Writes the store beside `path` a chunk at a time and renames it over `path`; returns its size.
     static func writeSnapshot(of store: AlertStore, covering generation: Int, to path: String) throws -> UInt64 {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw VaneError(.internalError, "cannot create the alert snapshot \(temporary)") }
-        defer { close(fd) }
-        var w = JSONWriter(capacity: 1 << 20)
-        w.beginObject()
-        w.field("covers", Int64(generation))
-        w.endObject()
-        w.rawByte(0x0A)
-        var size: UInt64 = 0
-        try store.forEachChunk { alerts in
-            for alert in alerts {
-                w.startNextValue()
-                OpsRecords.line(alert, into: &w)
-                w.rawByte(0x0A)
+        try DurableFile.replace(path, what: "the alert snapshot") { emit in
+            var w = JSONWriter(capacity: 1 << 20)
+            w.beginObject()
+            w.field("covers", Int64(generation))
+            w.endObject()
+            w.rawByte(0x0A)
+            try store.forEachChunk { alerts in
+                for alert in alerts {
+                    w.startNextValue()
+                    OpsRecords.line(alert, into: &w)
+                    w.rawByte(0x0A)
+                }
+                try emit(w.bytes)
+                w.dropWritten()
             }
-            try DurableFile.writeAll(w.bytes, fd: fd, path: temporary, what: "the alert snapshot")
-            size += UInt64(w.bytes.count)
-            w.dropWritten()
+            try emit(w.bytes)
         }
-        try DurableFile.writeAll(w.bytes, fd: fd, path: temporary, what: "the alert snapshot")
-        size += UInt64(w.bytes.count)
-        guard fsync(fd) == 0 else { throw VaneError(.internalError, "cannot sync the alert snapshot \(temporary)") }
-        guard Foundation.rename(temporary, path) == 0 else { throw VaneError(.internalError, "cannot rename the alert snapshot into \(path)") }
-        DurableFile.syncDirectory(of: path)
-        return size
     }
 
     /// Compacts now, whatever the journal's size, and returns when it is done (at shutdown, and

@@ -30,6 +30,19 @@ extension OpsRecords {
         }
     }
 
+    /// Calls `body` with a lexer over each line of `bytes`.
+    static func forEachLine(in bytes: [UInt8], _ body: (inout JSONLexer) -> Void) {
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            if end > start {
+                var lexer = JSONLexer(bytes: bytes, start: start, end: end, stringRules: .lenient)
+                body(&lexer)
+            }
+            start = end + 1
+        }
+    }
+
     /// An alert line: `{"l": labels, "a": annotations, "s"|"e"|"u": [micros, offset], "g": url, "t": true}`.
     static func alert(_ lexer: inout JSONLexer) -> Alert? {
         var labels: [Label]?, annotations: [Label] = [], starts: WireTime?, ends: WireTime?, updated: WireTime?
