@@ -68,6 +68,25 @@ public enum DurableFile {
         return size
     }
 
+    /// The bytes of the file at `path` (read into one array, without an intermediate copy), or
+    /// nil when it cannot be read.
+    public static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size >= 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            offset += n
+        }
+        return offset == bytes.count ? bytes : Array(bytes.prefix(offset))
+    }
+
     /// Syncs the directory holding `path`, so that a created or renamed file's name is durable.
     public static func syncDirectory(of path: String) {
         let directory = (path as NSString).deletingLastPathComponent

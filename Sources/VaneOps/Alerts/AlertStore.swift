@@ -104,6 +104,21 @@ public final class AlertStore: Sendable {
         return (result, true)
     }
 
+    /// Takes back the records of the alert journal at start, in the order written (the last
+    /// record of a fingerprint wins), leaving out alerts resolved for longer than ``gcInterval``.
+    public func restore(from journal: AlertJournal, now: Int64) {
+        state.withLock { state in
+            journal.forEachRecord { alert in
+                if now - alert.endsAt.micros < gcInterval {
+                    state.alerts[alert.fingerprint] = StoredAlert(alert, text: AlertText(alert))
+                } else {
+                    state.alerts[alert.fingerprint] = nil
+                }
+            }
+            state.lastCollection = now
+        }
+    }
+
     /// Takes back alerts read from disk at start (as they were stored), leaving out those resolved
     /// for longer than ``gcInterval``.
     public func restore(_ alerts: some Sequence<Alert>, now: Int64) {

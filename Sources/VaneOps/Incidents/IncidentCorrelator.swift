@@ -294,7 +294,7 @@ public struct IncidentCorrelator: Sendable {
         }
         incidents[index].firstAlertAt = min(incidents[index].firstAlertAt, track.episodeStart)
         incidents[index].lastAlertAt = max(incidents[index].lastAlertAt, track.episodeStart)
-        add(.init(at: at, kind: "alert_joined", detail: "\(fingerprint) \(track.text.labels(fingerprint))", by: "vane"), to: index)
+        add(.init(at: at, kind: "alert_joined", detail: "\(fingerprint) \(track.text.label("alertname") ?? "")", by: "vane"), to: index)
     }
 
     mutating func merge(_ other: Int, into target: Int, at: Int64) {
@@ -327,8 +327,15 @@ public struct IncidentCorrelator: Sendable {
         return index
     }
 
+    /// How many events an incident's timeline keeps: the first ``maxAlertEvents`` about its
+    /// alerts (a storm of a million alerts is not a million lines to read, or to hold), and the
+    /// changes of state up to ``maxEvents``.
+    static let maxAlertEvents = 1_000
+    static let maxEvents = 2_000
+
     mutating func add(_ event: Incident.Event, to index: Int) {
-        if incidents[index].timeline.count < 10_000 { incidents[index].timeline.append(event) }
+        let perAlert = event.kind.hasPrefix("alert_")
+        if incidents[index].timeline.count < (perAlert ? Self.maxAlertEvents : Self.maxEvents) { incidents[index].timeline.append(event) }
     }
 
     /// Whether an alert belongs with an incident: its service is a member's or adjacent to one,

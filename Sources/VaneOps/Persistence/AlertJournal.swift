@@ -58,26 +58,32 @@ public final class AlertJournal: Sendable {
     func journalPath(_ generation: Int) -> String { "\(directory)/alerts-\(generation).log" }
     var snapshotPath: String { "\(directory)/alerts.snapshot" }
 
-    /// The alerts on disk: the snapshot's, then every journal's in order; the last record of a
-    /// fingerprint wins. The snapshot is a line `{"covers": generation}` and then a line per
-    /// alert (an earlier form, one object `{"covers", "alerts": [...]}`, is read too).
-    public func load() -> [Alert] {
-        var latest: [Fingerprint: Alert] = [:]
+    /// Calls `body` with every alert on disk in the order written: the snapshot's, then every
+    /// newer journal's; of two records of a fingerprint the later is the one that counts. The
+    /// snapshot is a line `{"covers": generation}` and then a line per alert (an earlier form,
+    /// one object `{"covers", "alerts": [...]}`, is read too).
+    public func forEachRecord(_ body: (Alert) -> Void) {
         var covered = 0
         var first = true
         OpsRecords.forEachLine(inFile: snapshotPath) { lexer in
             if first {
                 first = false
-                covered = OpsRecords.snapshotHeader(&lexer) { latest[$0.fingerprint] = $0 } ?? 0
+                covered = OpsRecords.snapshotHeader(&lexer, alert: body) ?? 0
             } else if let alert = OpsRecords.alert(&lexer) {
-                latest[alert.fingerprint] = alert
+                body(alert)
             }
         }
         for generation in Self.generations(in: directory).sorted() where generation > covered {
             OpsRecords.forEachLine(inFile: journalPath(generation)) { lexer in
-                if let alert = OpsRecords.alert(&lexer) { latest[alert.fingerprint] = alert }
+                if let alert = OpsRecords.alert(&lexer) { body(alert) }
             }
         }
+    }
+
+    /// The alerts on disk, the last record of each fingerprint.
+    public func load() -> [Alert] {
+        var latest: [Fingerprint: Alert] = [:]
+        forEachRecord { latest[$0.fingerprint] = $0 }
         return Array(latest.values)
     }
 

@@ -44,7 +44,7 @@ public final class OpsSnapshots: Service, Sendable {
         let book = SilenceBook(silences: try silenceFile.load(now: now, retention: 120 * 3_600_000_000), journal: silenceFile)
         let store = AlertStore()
         let journal = try AlertJournal(directory: directory, store: store)
-        store.restore(journal.load(), now: now)
+        store.restore(from: journal, now: now)
         let alerting = Alerting(store: store, silences: book, journal: journal, clock: clock)
         var log = NotificationLog()
         if let data = FileManager.default.contents(atPath: notificationLogPath(directory)) {
@@ -53,11 +53,13 @@ public final class OpsSnapshots: Service, Sendable {
             }
         }
         let incidents = IncidentService(alerting: alerting, graph: .empty, clock: clock, snapshotPath: incidentsPath(directory))
-        if let data = FileManager.default.contents(atPath: incidentsPath(directory)) {
-            do { try incidents.restore(Array(data)) } catch {
+        if let bytes = DurableFile.read(incidentsPath(directory)) {
+            do { try incidents.restore(bytes) } catch {
                 logger.error("cannot read the incidents; starting without them", metadata: ["error": "\(error)"])
             }
         }
+        // The buffers the files were read through go back to the system, not kept as free heap.
+        HeapTrim.releaseFreeMemory()
         return (alerting, log, incidents)
     }
 
