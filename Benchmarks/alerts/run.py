@@ -176,12 +176,25 @@ def main() -> int:
     lua = work / "alerts.lua"
     lua.write_text(LUA)
     rows = []
+    floors = []
     try:
         servers = set(args.servers.split(","))
         parts = set(args.parts.split(","))
         for name, binary in [("vane", args.vane), ("alertmanager", args.alertmanager)]:
             if name not in servers or "speed" not in parts:
                 continue
+            # The floor of each HTTP stack on this machine: its health endpoint, the least a
+            # request can cost, so the most single-alert posts per second any handler could reach.
+            server = Server(name, binary, work)
+            try:
+                health = "/health" if name == "vane" else "/-/healthy"
+                out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", f"http://127.0.0.1:{server.port}{health}"],
+                                     capture_output=True, text=True, timeout=args.duration + 120).stdout
+                rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+                floors.append((name, health, rps))
+                print(f"run.py: {name} GET {health}: {rps:.0f} requests/s", file=sys.stderr)
+            finally:
+                server.stop()
             for batch in [1000, 100, 1]:
                 server = Server(name, binary, work)
                 try:
@@ -217,6 +230,11 @@ def main() -> int:
              "| server | load | alerts/s | requests/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|"]
     for name, label, r in rows:
         lines.append(f"| {name} | {label} | {r['alerts_per_s']:.0f} | {r['rps']:.0f} | {r['p50'] / 1000:.2f} | {r['p99'] / 1000:.2f} | {r['non2xx']} |")
+    if floors:
+        lines += ["", "The floor of each HTTP stack (wrk on its health endpoint, same connections and duration):", "",
+                  "| server | request | requests/s |", "|---|---|---|"]
+        for name, health, rps in floors:
+            lines.append(f"| {name} | GET {health} | {rps:.0f} |")
     lines += ["", "| server | active alerts | load time s | RSS before MiB | RSS after MiB | bytes per alert | list all: first byte s, total s, MiB, RSS growth MiB | filtered read s |",
               "|---|---|---|---|---|---|---|---|"]
     for name, count, seconds, base, after, everything, one in memory:

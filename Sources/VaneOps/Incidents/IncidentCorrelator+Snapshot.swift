@@ -100,29 +100,26 @@ extension IncidentCorrelator {
     /// Takes back a state written by ``snapshot()`` (or in the earlier one-object form).
     public mutating func restore(_ bytes: [UInt8]) throws {
         let firstEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
-        if let header = try? JSONDecoder().decode(SnapshotHeader.self, from: Data(bytes[0..<firstEnd])), header.version == 2 {
-            incidents = header.incidents
-            changes = header.changes
-            mergedInto = header.mergedInto
-            nextID = header.nextID
-            alertsReceived = header.alertsReceived
-            tracks = FingerprintMap()
-            var restored = FingerprintMap<Track>()
+        let header: SnapshotHeader
+        var restored = FingerprintMap<Track>()
+        if let lines = try? JSONDecoder().decode(SnapshotHeader.self, from: Data(bytes[0..<firstEnd])), lines.version == 2 {
+            header = lines
             OpsRecords.forEachLine(in: bytes) { lexer in
                 guard lexer.index > firstEnd, let (fingerprint, track) = Self.track(&lexer) else { return }
                 restored[fingerprint] = track
             }
-            tracks = restored
         } else {
-            let snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(bytes))
-            incidents = snapshot.incidents
-            changes = snapshot.changes
-            mergedInto = snapshot.mergedInto
-            nextID = snapshot.nextID
-            alertsReceived = snapshot.alertsReceived
-            tracks = FingerprintMap()
-            for (fingerprint, track) in snapshot.tracks { tracks[fingerprint] = track }
+            let earlier = try JSONDecoder().decode(Snapshot.self, from: Data(bytes))
+            header = SnapshotHeader(version: 1, incidents: earlier.incidents, changes: earlier.changes, mergedInto: earlier.mergedInto,
+                                    nextID: earlier.nextID, alertsReceived: earlier.alertsReceived)
+            for (fingerprint, track) in earlier.tracks { restored[fingerprint] = track }
         }
+        incidents = header.incidents
+        changes = header.changes
+        mergedInto = header.mergedInto
+        nextID = header.nextID
+        alertsReceived = header.alertsReceived
+        tracks = restored
         byService = [:]
         byHost = [:]
         for (index, incident) in incidents.enumerated() where mergedInto[index] == nil {
