@@ -90,8 +90,10 @@ import VaneOps
 
     @Test func historyAndMuteUntilResolved() async throws {
         try await VaneTestClient.with { vane in
-            let start = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-300))
-            let end = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
+            // One instant for both, so that a second ticking between them cannot change the duration.
+            let now = Date()
+            let start = ISO8601DateFormatter().string(from: now.addingTimeInterval(-300))
+            let end = ISO8601DateFormatter().string(from: now.addingTimeInterval(-60))
             _ = try await vane.json(.post, "/api/v2/alerts", #"[{"labels": {"alertname": "Gone"}, "startsAt": "\#(start)", "endsAt": "\#(end)"}, {"labels": {"alertname": "Here"}}]"#)
             let history = try await vane.request(.get, Self.base + "/alerts/history?since=1h").json()
             let episodes = try #require(history["episodes"] as? [[String: Any]])

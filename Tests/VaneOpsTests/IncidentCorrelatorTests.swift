@@ -99,6 +99,13 @@ import Testing
         }
     }
 
+    @Test func anIndexOfIncidentsHoldsEachOnceInOrder() {
+        var indexes = IncidentIndexes()
+        #expect(Array(indexes).isEmpty)
+        for i in [3, 3, 5, 3, 0, 5] { indexes.insert(i) }
+        #expect(Array(indexes) == [3, 5, 0])
+    }
+
     @Test func unrelatedFaultsAndFaultsApartInTimeAreSeparate() {
         var c = IncidentCorrelator(graph: Self.graph)
         let m = Self.minute, t0 = Self.t0

@@ -135,6 +135,11 @@ public final class AlertStore: Sendable {
         state.withLock { state in state.alerts.slot(of: fingerprint).map(state.alert) }
     }
 
+    /// The buffer kept for each of `fingerprints`, nil where the store holds no such alert.
+    public func texts(_ fingerprints: some Collection<Fingerprint>) -> [AlertText?] {
+        state.withLock { state in fingerprints.map { state.alerts.slot(of: $0).map { state.alerts.values[$0].text } } }
+    }
+
     /// Those of `fingerprints` the store holds (one lock for all; no alert is read).
     public func holding(_ fingerprints: Set<Fingerprint>) -> Set<Fingerprint> {
         state.withLock { state in fingerprints.filter { state.alerts.slot(of: $0) != nil } }

@@ -97,6 +97,13 @@ extension IncidentCorrelator {
         return (fingerprint, track)
     }
 
+    /// Points each track at the buffer `store` keeps for its alert, where it keeps one, instead
+    /// of the track's own copy (after a restore).
+    mutating func shareTexts(with store: AlertStore) {
+        let texts = store.texts(tracks.keys)
+        for slot in tracks.values.indices { if let text = texts[slot] { tracks.values[slot].text = text } }
+    }
+
     /// Takes back a state written by ``snapshot()`` (or in the earlier one-object form).
     public mutating func restore(_ bytes: [UInt8]) throws {
         let firstEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
@@ -123,8 +130,8 @@ extension IncidentCorrelator {
         byService = [:]
         byHost = [:]
         for (index, incident) in incidents.enumerated() where mergedInto[index] == nil {
-            for service in incident.services { byService[service, default: []].insert(index) }
-            for host in incident.hosts { byHost[host, default: []].insert(index) }
+            for service in incident.services { byService[service, default: IncidentIndexes()].insert(index) }
+            for host in incident.hosts { byHost[host, default: IncidentIndexes()].insert(index) }
         }
         openCount = incidents.indices.filter { mergedInto[$0] == nil && incidents[$0].state != .resolved && !incidents[$0].alerts.isEmpty }.count
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VaneCore
 
 /// Folds alerts into incidents as they arrive, on whatever clock feeds it (the server's, or a
 /// recorded stream's in `vane ops replay`).
@@ -114,8 +115,8 @@ public struct IncidentCorrelator: Sendable {
     var mergedInto: [Int: Int] = [:]
     /// The incidents that hold each service and each host, so that an alert's candidates are
     /// found without looking at every incident.
-    var byService: [String: Set<Int>] = [:]
-    var byHost: [String: Set<Int>] = [:]
+    var byService: [String: IncidentIndexes] = [:]
+    var byHost: [String: IncidentIndexes] = [:]
     /// How many incidents are open or acknowledged.
     public internal(set) var openCount = 0
     /// Counting alerts that related to nothing while ``maxOpenIncidents`` were open.
@@ -218,6 +219,8 @@ public struct IncidentCorrelator: Sendable {
         }
         due.sort { $0.at != $1.at ? $0.at < $1.at : $0.fingerprint < $1.fingerprint }
         for (at, fingerprint) in due { qualify(fingerprint, at: at) }
+        // A storm that came to count at once leaves its scratch memory to the system.
+        if due.count >= 100_000 { HeapTrim.releaseFreeMemory() }
         for index in incidents.indices where incidents[index].state != .resolved && mergedInto[index] == nil {
             let members = incidents[index].alerts.compactMap { tracks[$0] }
             if !members.isEmpty, members.allSatisfy({ !$0.firing }) {
@@ -237,12 +240,12 @@ public struct IncidentCorrelator: Sendable {
         var related: [Int] = []
         var candidates = Set<Int>()
         if let service = track.service {
-            candidates.formUnion(byService[service] ?? [])
+            candidates.formUnion(byService[service] ?? IncidentIndexes())
             for neighbor in (graph.services[service]?.dependsOn ?? []) + (graph.callers[service] ?? []) {
-                candidates.formUnion(byService[neighbor] ?? [])
+                candidates.formUnion(byService[neighbor] ?? IncidentIndexes())
             }
         }
-        if let host = track.host { candidates.formUnion(byHost[host] ?? []) }
+        if let host = track.host { candidates.formUnion(byHost[host] ?? IncidentIndexes()) }
         for index in candidates.sorted() where mergedInto[index] == nil {
             let incident = incidents[index]
             if incident.state == .resolved, let resolvedAt = incident.resolvedAt, at - resolvedAt > settings.cooldown { continue }
@@ -286,11 +289,11 @@ public struct IncidentCorrelator: Sendable {
         incidents[index].alerts.append(fingerprint)
         if let service = track.service {
             incidents[index].services.insert(service)
-            byService[service, default: []].insert(index)
+            byService[service, default: IncidentIndexes()].insert(index)
         }
         if let host = track.host {
             incidents[index].hosts.insert(host)
-            byHost[host, default: []].insert(index)
+            byHost[host, default: IncidentIndexes()].insert(index)
         }
         incidents[index].firstAlertAt = min(incidents[index].firstAlertAt, track.episodeStart)
         incidents[index].lastAlertAt = max(incidents[index].lastAlertAt, track.episodeStart)

@@ -213,6 +213,8 @@ public final class IncidentService: AlertObserver, Service, Sendable {
     public func restore(_ bytes: [UInt8]) throws {
         try state.withLock { state in
             try state.correlator.restore(bytes)
+            // The tracks share the store's buffers again, as they did before the restart.
+            state.correlator.shareTexts(with: alerting.store)
             let now = nowMicros()
             for incident in state.correlator.liveIncidents {
                 state.counted.insert(incident.id)
