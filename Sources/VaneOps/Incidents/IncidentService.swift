@@ -203,6 +203,8 @@ public final class IncidentService: AlertObserver, Service, Sendable {
             let correlator = state.withLock { $0.correlator }
             try DurableFile.replace(snapshotPath, what: "the incidents") { emit in try correlator.writeSnapshot(emit) }
         }
+        // Encoding a large state leaves scratch memory behind; it goes back to the system.
+        HeapTrim.releaseFreeMemory()
     }
 
     /// The engine's state as JSON (incidents, their alerts, firing alerts, changes).
