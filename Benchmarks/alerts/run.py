@@ -160,6 +160,56 @@ def read(server: Server, query: str) -> dict:
     return {"ttfb": ttfb, "total": time.perf_counter() - start, "bytes": size, "rss_growth": max(0, peak - before)}
 
 
+def steady_state(args, work: Path) -> dict:
+    """Vane with --load alerts over time: through the dispatcher's flushes, the minute's snapshots
+    and the moment the alerts come to count and join incidents; then a restart."""
+    server = Server("vane", args.vane, work)
+    try:
+        time.sleep(1)
+        base = rss(server.proc.pid)
+        load(server, args.load)
+        samples = []
+        deadline = time.time() + args.steady_seconds
+        while time.time() < deadline:
+            samples.append(rss(server.proc.pid))
+            time.sleep(15)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.request("GET", "/api/vane/v1/ops/summary")
+        summary = conn.getresponse().read().decode()
+        start = time.perf_counter()
+        server.stop()
+        stop = time.perf_counter() - start
+    except BaseException:
+        server.stop()
+        raise
+    # The same data directory, a new process.
+    cmd = list(server.proc.args)
+    port = free_port()
+    cmd[cmd.index("--port") + 1] = str(port)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/api/v2/status")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        started = time.perf_counter() - start
+        time.sleep(3)
+        restarted = rss(proc.pid)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=120)
+    print(f"run.py: steady: peak {max(samples) / 2**20:.0f} MiB, restart {started:.1f} s, {restarted / 2**20:.0f} MiB", file=sys.stderr)
+    return {"base": base, "phases": [("just loaded", samples[0]), ("lowest while watched", min(samples)), ("highest while watched", max(samples)),
+                                     ("at the end", samples[-1]), ("after a restart", restarted)],
+            "stop": stop, "start": started, "summary": summary}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--vane", required=True)
@@ -168,7 +218,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--load", type=int, default=1_000_000)
     parser.add_argument("--am-load", type=int, default=200_000)
-    parser.add_argument("--parts", default="speed,memory", help="which measurements: speed, memory or both (comma-separated)")
+    parser.add_argument("--parts", default="speed,memory", help="which measurements: speed, memory, steady (comma-separated)")
+    parser.add_argument("--steady-seconds", type=int, default=480,
+                        help="steady: how long to watch Vane after loading (alerts come to count after 5 minutes)")
     parser.add_argument("--servers", default="vane,alertmanager", help="which servers to measure (comma-separated)")
     parser.add_argument("--out", default=str(HERE / "results" / dt.datetime.utcnow().strftime("alerts-%Y-%m-%dT%H%MZ.md")))
     args = parser.parse_args()
@@ -221,13 +273,15 @@ def main() -> int:
                 print(f"run.py: {name} {count} alerts: {(after - base) / count:.0f} B each; list {everything['total']:.2f} s", file=sys.stderr)
             finally:
                 server.stop()
+        steady = steady_state(args, work) if "steady" in parts and "vane" in servers else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     lines = [f"# Alert intake, {dt.datetime.utcnow().strftime('%Y-%m-%dT%H:%MZ')}", "",
              f"Command: `Benchmarks/alerts/run.py --vane {args.vane} --duration {args.duration} --connections {args.connections} --load {args.load} --am-load {args.am_load}"
              + (f" --parts {args.parts}" if args.parts != "speed,memory" else "") + (f" --servers {args.servers}" if args.servers != "vane,alertmanager" else "") + "`",
-             "", "Both with `route: {receiver: sink, group_by: [alertname]}`, a receiver without integrations; every alert new; wrk, 2 threads.", "",
-             "| server | load | alerts/s | requests/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|"]
+             "", "Both with `route: {receiver: sink, group_by: [alertname]}`, a receiver without integrations; every alert new; wrk, 2 threads."]
+    if rows:
+        lines += ["", "| server | load | alerts/s | requests/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|"]
     for name, label, r in rows:
         lines.append(f"| {name} | {label} | {r['alerts_per_s']:.0f} | {r['rps']:.0f} | {r['p50'] / 1000:.2f} | {r['p99'] / 1000:.2f} | {r['non2xx']} |")
     if floors:
@@ -235,11 +289,19 @@ def main() -> int:
                   "| server | request | requests/s |", "|---|---|---|"]
         for name, health, rps in floors:
             lines.append(f"| {name} | GET {health} | {rps:.0f} |")
-    lines += ["", "| server | active alerts | load time s | RSS before MiB | RSS after MiB | bytes per alert | list all: first byte s, total s, MiB, RSS growth MiB | filtered read s |",
-              "|---|---|---|---|---|---|---|---|"]
+    if memory:
+        lines += ["", "| server | active alerts | load time s | RSS before MiB | RSS after MiB | bytes per alert | list all: first byte s, total s, MiB, RSS growth MiB | filtered read s |",
+                  "|---|---|---|---|---|---|---|---|"]
     for name, count, seconds, base, after, everything, one in memory:
         lines.append(f"| {name} | {count} | {seconds:.1f} | {base / 2**20:.0f} | {after / 2**20:.0f} | {(after - base) / count:.0f} | "
                      f"{everything['ttfb']:.2f}, {everything['total']:.2f}, {everything['bytes'] / 2**20:.0f}, {everything['rss_growth'] / 2**20:.0f} | {one['total']:.2f} |")
+    if steady:
+        lines += ["", f"Vane at {args.load} alerts, watched {args.steady_seconds} s after loading (resident memory every 15 s), then stopped and started again:", "",
+                  "| phase | resident MiB | bytes per alert |", "|---|---|---|"]
+        for phase, value in steady["phases"]:
+            lines.append(f"| {phase} | {value / 2**20:.0f} | {(value - steady['base']) / args.load:.0f} |")
+        lines += ["", f"Stop (graceful, writing the snapshots): {steady['stop']:.1f} s; start until the API answers: {steady['start']:.1f} s; "
+                  f"the engine's summary after: `{steady['summary']}`."]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
