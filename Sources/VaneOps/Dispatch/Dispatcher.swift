@@ -100,11 +100,16 @@ public final class Dispatcher: Service, AlertObserver, Sendable {
 
     public func configurationChanged(_ config: AlertingConfig) {
         let now = nowMicros()
-        let alerts = alerting.store.all()
         state.withLock { state in
             state.config = config
             state.groups = [:]
-            for alert in alerts { Self.insert(alert, into: &state, now: now) }
+        }
+        // The store's alerts go to their groups again a chunk at a time (a million alerts are not
+        // read into memory at once); one posted meanwhile is inserted twice, which changes nothing.
+        alerting.store.forEachChunk { alerts in
+            state.withLock { state in
+                for alert in alerts { Self.insert(alert, into: &state, now: now) }
+            }
         }
     }
 
