@@ -78,3 +78,21 @@ import Testing
         #expect(store.count == 0)
     }
 }
+
+@Suite struct FingerprintMapTests {
+    @Test func removalsMoveTheLastEntryAndEveryKeyStillFindsItsValue() {
+        var map = FingerprintMap<Int>()
+        for i in 0..<1_000 { map[Fingerprint(UInt64(i) &* 0x9E37_79B9_7F4A_7C15)] = i }
+        #expect(map.count == 1_000)
+        map.removeAll { _, value in value % 3 == 0 }
+        map[Fingerprint(UInt64(1) &* 0x9E37_79B9_7F4A_7C15)] = nil
+        map[Fingerprint(UInt64(2) &* 0x9E37_79B9_7F4A_7C15)] = -2
+        #expect(map.count == 1_000 - 334 - 1)
+        for i in 0..<1_000 {
+            let expected: Int? = i % 3 == 0 || i == 1 ? nil : (i == 2 ? -2 : i)
+            #expect(map[Fingerprint(UInt64(i) &* 0x9E37_79B9_7F4A_7C15)] == expected)
+        }
+        // Keys and values stay aligned slot by slot.
+        for slot in map.keys.indices { #expect(map.slot(of: map.keys[slot]) == slot) }
+    }
+}

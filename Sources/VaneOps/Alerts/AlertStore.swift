@@ -119,17 +119,6 @@ public final class AlertStore: Sendable {
         }
     }
 
-    /// Takes back alerts read from disk at start (as they were stored), leaving out those resolved
-    /// for longer than ``gcInterval``.
-    public func restore(_ alerts: some Sequence<Alert>, now: Int64) {
-        state.withLock { state in
-            for alert in alerts where now - alert.endsAt.micros < gcInterval {
-                state.alerts[alert.fingerprint] = StoredAlert(alert, text: AlertText(alert))
-            }
-            state.lastCollection = now
-        }
-    }
-
     /// The alert with `fingerprint`, resolved or not.
     public func alert(_ fingerprint: Fingerprint) -> Alert? {
         state.withLock { state in state.alerts.slot(of: fingerprint).map(state.alert) }
@@ -166,13 +155,6 @@ public final class AlertStore: Sendable {
             if filter(alerts.values[slot].text.labels(fingerprint)) { result.append(fingerprint) }
         }
         return result
-    }
-
-    /// Whether any alert not resolved at `now` has labels that pass `test`.
-    public func containsUnresolved(at now: Int64, where test: (LabelSet) -> Bool) -> Bool {
-        state.withLock { state in
-            state.alerts.keys.indices.contains { !state.alerts.values[$0].isResolved(at: now) && test(state.alerts.values[$0].text.labels(state.alerts.keys[$0])) }
-        }
     }
 
     /// Every alert held, resolved or not.
