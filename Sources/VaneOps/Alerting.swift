@@ -136,10 +136,11 @@ public final class Alerting: Sendable {
     }
 
     /// The judge of every alert at `now`.
-    public func judge(now: Int64) -> Judge {
-        let config = self.config
-        // Inhibition needs the firing alerts; without rules they are not read.
-        return judge(alerts: config.inhibitRules.isEmpty ? [] : store.unresolved(at: now), config: config, now: now)
+    public func judge(now: Int64) -> Judge { judge(config: config, now: now) }
+
+    /// Inhibition needs the firing alerts; without rules they are not read.
+    func judge(config: AlertingConfig, now: Int64) -> Judge {
+        judge(alerts: config.inhibitRules.isEmpty ? [] : store.unresolved(at: now), config: config, now: now)
     }
 
     func judge(alerts: [Alert], config: AlertingConfig, now: Int64) -> Judge {
@@ -184,9 +185,7 @@ public final class Alerting: Sendable {
         // The label filter first, so that only what it keeps is sorted and read.
         let filter = query.filter
         let kept = store.unresolvedFingerprints(at: now) { filter.isEmpty || filter.matches($0) }.sorted()
-        let current = config.inhibitRules.isEmpty ? [] : store.unresolved(at: now)
-        return Listing(fingerprints: kept, store: store, judge: judge(alerts: current, config: config, now: now), config: config,
-                       query: query, now: now)
+        return Listing(fingerprints: kept, store: store, judge: judge(config: config, now: now), config: config, query: query, now: now)
     }
 
     /// The alerts not resolved, filtered as `query` says, by fingerprint.

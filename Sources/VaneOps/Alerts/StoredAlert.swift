@@ -7,6 +7,11 @@ public struct AlertText: Sendable {
     /// The labels, the annotations and the generator URL of `alert`.
     public init(_ alert: Alert) { bytes = StoredAlert.pack(alert) }
 
+    /// Labels alone (no annotations, no URL), for what keeps only an alert's labels.
+    public init(labels: LabelSet) {
+        self.init(Alert(labels: labels, startsAt: WireTime(micros: 0), endsAt: WireTime(micros: 0), updatedAt: WireTime(micros: 0)))
+    }
+
     /// The labels, whose fingerprint is `fingerprint`.
     public func labels(_ fingerprint: Fingerprint) -> LabelSet {
         bytes.withUnsafeBufferPointer { buffer in

@@ -87,8 +87,7 @@ extension IncidentCorrelator {
             }
         }
         guard ok, let fingerprint, let labels, let start = numbers["s"], let end = numbers["e"] else { return nil }
-        let text = AlertText(Alert(labels: LabelSet(labels), startsAt: WireTime(micros: 0), endsAt: WireTime(micros: 0), updatedAt: WireTime(micros: 0)))
-        var track = Track(text: text, service: service, host: host, episodeStart: start, endsAt: end, firing: flags["fi"] ?? false,
+        var track = Track(text: AlertText(labels: LabelSet(labels)), service: service, host: host, episodeStart: start, endsAt: end, firing: flags["fi"] ?? false,
                           resolvedAt: numbers["r"])
         track.episodes = Int32(clamping: numbers["n"] ?? 1)
         track.incident = numbers["i"].map { Int($0) }

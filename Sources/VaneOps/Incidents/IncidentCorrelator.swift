@@ -80,7 +80,7 @@ public struct IncidentCorrelator: Sendable {
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let labels = try c.decode(LabelSet.self, forKey: .labels)
-            self.init(text: AlertText(Alert(labels: labels, startsAt: WireTime(micros: 0), endsAt: WireTime(micros: 0), updatedAt: WireTime(micros: 0))),
+            self.init(text: AlertText(labels: labels),
                       service: try c.decodeIfPresent(String.self, forKey: .service), host: try c.decodeIfPresent(String.self, forKey: .host),
                       episodeStart: try c.decode(Int64.self, forKey: .episodeStart), endsAt: try c.decode(Int64.self, forKey: .endsAt),
                       firing: try c.decode(Bool.self, forKey: .firing), resolvedAt: try c.decodeIfPresent(Int64.self, forKey: .resolvedAt))
@@ -92,6 +92,7 @@ public struct IncidentCorrelator: Sendable {
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
+            // The fingerprint is not written (the labels are a map); any will do to read them.
             try c.encode(text.labels(Fingerprint(0)), forKey: .labels)
             try c.encodeIfPresent(service, forKey: .service)
             try c.encodeIfPresent(host, forKey: .host)
